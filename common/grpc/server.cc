@@ -1,0 +1,57 @@
+#include "common/grpc/server.h"
+
+#include <memory>
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/security/server_credentials.h"
+#include "grpcpp/server_builder.h"
+
+namespace hv {
+
+absl::StatusOr<StartedServer> StartServer(const ServerOptions& options) {
+  if (options.addresses.empty()) {
+    return absl::InvalidArgumentError("grpc server: no listen address given");
+  }
+  // Both are process-wide switches in gRPC; setting them again is harmless.
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+
+  grpc::ServerBuilder builder;
+  builder.SetMaxReceiveMessageSize(options.max_receive_bytes);
+  // gRPC sets SO_REUSEPORT by default, which lets a second server silently
+  // share a port that is already in use. Ours must fail instead.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  std::vector<std::unique_ptr<int>> ports;
+  for (const std::string& address : options.addresses) {
+    auto port = std::make_unique<int>(0);
+    builder.AddListeningPort(address, grpc::InsecureServerCredentials(),
+                             absl::StartsWith(address, "unix:") ? nullptr : port.get());
+    ports.push_back(std::move(port));
+  }
+  for (grpc::Service* service : options.services) builder.RegisterService(service);
+
+  StartedServer started;
+  started.server = builder.BuildAndStart();
+  if (started.server == nullptr) {
+    return absl::UnavailableError(absl::StrCat(
+        "grpc server: cannot listen on ", absl::StrJoin(options.addresses, ", "),
+        " (address in use or not permitted)"));
+  }
+  for (size_t i = 0; i < options.addresses.size(); ++i) {
+    if (absl::StartsWith(options.addresses[i], "unix:")) continue;
+    if (*ports[i] == 0) {
+      started.server->Shutdown();
+      return absl::UnavailableError(
+          absl::StrCat("grpc server: cannot bind ", options.addresses[i]));
+    }
+    started.tcp_ports.push_back(*ports[i]);
+  }
+  return started;
+}
+
+}  // namespace hv

@@ -1,0 +1,38 @@
+// Starting a gRPC server the way every server in this project starts: the
+// standard health service and server reflection are always on, and the server
+// listens only where it is told to (loopback TCP and/or a unix socket).
+#ifndef HV_COMMON_GRPC_SERVER_H_
+#define HV_COMMON_GRPC_SERVER_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "grpcpp/server.h"
+
+namespace hv {
+
+struct ServerOptions {
+  // Addresses in gRPC URI form: "127.0.0.1:0", "unix:/path/sock". A TCP port 0
+  // picks a free port, reported in StartedServer::tcp_ports. Required, non-empty.
+  std::vector<std::string> addresses;
+  // Services to register; not owned, must outlive the server.
+  std::vector<grpc::Service*> services;
+  // Largest request accepted, bytes. Default 16 MiB.
+  int max_receive_bytes = 16 << 20;
+};
+
+struct StartedServer {
+  std::unique_ptr<grpc::Server> server;
+  // One entry per TCP address, in order: the port actually bound.
+  std::vector<int> tcp_ports;
+};
+
+// Builds and starts the server. Fails (kUnavailable) naming the address when a
+// port or socket path cannot be bound. Thread-safe.
+absl::StatusOr<StartedServer> StartServer(const ServerOptions& options);
+
+}  // namespace hv
+
+#endif  // HV_COMMON_GRPC_SERVER_H_

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# vmms.sh: the two commands of the README.
+#
+#   ./vmms.sh run    install what is missing, build, start vmms on its embedded
+#                    SQLite with a Dynamic Memory demo VM, print the endpoints
+#   ./vmms.sh test   install what is missing, build, run the whole test suite:
+#                    unit + integration + conformance, then again under
+#                    ASan+UBSan, then the fuzzers (clang, bounded), then the
+#                    nested-KVM harness
+#
+# Options for test: --stage=unit|sanitize|fuzz|kvm (repeatable; default all),
+# -R REGEX (only ctest tests matching REGEX). Environment: JOBS (default nproc).
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$(pwd)
+JOBS=${JOBS:-$(nproc)}
+
+log() { printf '\033[1m[vmms.sh]\033[0m %s\n' "$*"; }
+die() { printf '[vmms.sh] error: %s\n' "$*" >&2; exit 1; }
+
+# configure DIR [cmake args...]: a configure that fails leaves no cache behind,
+# so the next run starts clean instead of tripping over a half-written one.
+configure() {
+  local dir=$1; shift
+  if [ ! -f "$dir/build.ninja" ] || [ "$ROOT/CMakeLists.txt" -nt "$dir/build.ninja" ]; then
+    if ! cmake -S "$ROOT" -B "$dir" -G Ninja "$@" >"$dir.configure.log" 2>&1; then
+      rm -f "$dir/CMakeCache.txt"
+      tail -30 "$dir.configure.log" >&2
+      die "cmake configure of $dir failed (log: $dir.configure.log)"
+    fi
+  fi
+}
+
+build() {
+  local dir=$1; shift
+  configure "$dir" "$@"
+  local t0=$SECONDS
+  ninja -C "$dir" -j"$JOBS" || die "build in $dir failed"
+  log "built $dir in $((SECONDS - t0)) s"
+}
+
+run_ctest() {
+  local dir=$1; shift
+  (cd "$dir" && ctest -j"$JOBS" --output-on-failure --timeout 600 "$@")
+}
+
+cmd_run() {
+  scripts/setup.sh build
+  build build
+  if [ ! -x build/vmms/vmms ]; then
+    die "vmms is not built yet: the daemon (issue 'vmms daemon') does not exist in this tree. Built so far: $(cd build && ls -d */ | tr -d / | tr '\n' ' ')"
+  fi
+  exec build/vmms/vmms_demo.sh
+}
+
+cmd_test() {
+  local stages=() ctest_args=()
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --stage=*) stages+=("${1#--stage=}") ;;
+      -R) ctest_args+=(-R "$2"); shift ;;
+      *) die "test: unknown option '$1'" ;;
+    esac
+    shift
+  done
+  [ ${#stages[@]} -eq 0 ] && stages=(unit sanitize fuzz kvm)
+  local want=(test)
+  for s in "${stages[@]}"; do [ "$s" = kvm ] && want+=(kvm); done
+  scripts/setup.sh "${want[@]}"
+  for s in "${stages[@]}"; do
+    local t0=$SECONDS
+    case "$s" in
+      unit)
+        log "stage unit: build/ (RelWithDebInfo)"
+        build build
+        run_ctest build "${ctest_args[@]}" ;;
+      sanitize)
+        log "stage sanitize: build-asan/ (ASan + UBSan)"
+        build build-asan -DCMAKE_BUILD_TYPE=Debug -DHV_SANITIZE=ON
+        ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+          run_ctest build-asan -LE nosanitize "${ctest_args[@]}" ;;
+      fuzz)
+        log "stage fuzz: build-fuzz/ (clang libFuzzer, bounded runs)"
+        build build-fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DHV_FUZZ=ON
+        tests/fuzz/run_fuzzers.sh build-fuzz "${FUZZ_SECONDS:-20}" ;;
+      kvm)
+        if [ -x tests/kvm/run.sh ]; then
+          log "stage kvm: nested-KVM harness"
+          tests/kvm/run.sh build
+        else
+          log "stage kvm: no harness in this tree yet (tests/kvm/run.sh), skipped"
+        fi ;;
+      *) die "test: unknown stage '$s' (want unit|sanitize|fuzz|kvm)" ;;
+    esac
+    log "stage $s passed in $((SECONDS - t0)) s"
+  done
+}
+
+case "${1:-}" in
+  run) shift; cmd_run "$@" ;;
+  test) shift; cmd_test "$@" ;;
+  *) echo "usage: ./vmms.sh run | ./vmms.sh test [--stage=unit|sanitize|fuzz|kvm] [-R REGEX]" >&2; exit 2 ;;
+esac
