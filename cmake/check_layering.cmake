@@ -5,7 +5,7 @@
 set(violations "")
 
 # rule(<folder> <regex of forbidden include> <regex of files exempt from this rule>)
-macro(rule folder forbidden exempt)
+function(rule folder forbidden exempt)
   file(GLOB_RECURSE files ${ROOT}/${folder}/*.h ${ROOT}/${folder}/*.cc ${ROOT}/${folder}/*.c)
   foreach(f IN LISTS files)
     file(RELATIVE_PATH rel ${ROOT} ${f})
@@ -19,12 +19,13 @@ macro(rule folder forbidden exempt)
       endif()
     endforeach()
   endforeach()
-endmacro()
+  set(violations "${violations}" PARENT_SCOPE)
+endfunction()
 
 set(GRPC "[<\"]grpcpp?/")
-set(SQLITE "[<\"]sqlite3\\.h")
+set(SQLITE "[<\"]sqlite3[.]h")
 set(PROM "[<\"]prometheus/")
-set(KVM "[<\"]linux/kvm\\.h")
+set(KVM "[<\"]linux/kvm[.]h")
 set(UC "[<\"]unicorn/")
 
 # common/ and wire/: absl and libc only (common/grpc/ is the one status bridge).
@@ -41,11 +42,11 @@ rule(hypervisor-shim "${UC}" "^hypervisor-shim/tcg/")
 rule(counters "${GRPC}|${SQLITE}|${KVM}|${UC}|\"(hypervisor-shim|worker|vmms|cim-schema)/" "")
 # worker/: shim, proto, counters; gRPC only in the control adapter and main.
 rule(worker "${SQLITE}|${PROM}|${KVM}|${UC}|\"(vmms|cim-schema)/" "")
-rule(worker "${GRPC}" "^worker/(control/|.*_main\\.cc$)")
+rule(worker "${GRPC}" "^worker/(control/|.*_main[.]cc$)")
 # vmms/: SQLite only in store/, gRPC only in service/ and launcher/ adapters.
 rule(vmms "${PROM}|${KVM}|${UC}|\"hypervisor-shim/" "")
 rule(vmms "${SQLITE}" "^vmms/store/")
-rule(vmms "${GRPC}" "^vmms/(service|launcher)/|_main\\.cc$|_test\\.cc$")
+rule(vmms "${GRPC}" "^vmms/(service|launcher)/|_main[.]cc$|_test[.]cc$")
 # tools/: proto and gRPC only.
 rule(tools "${SQLITE}|${PROM}|${KVM}|${UC}|\"(hypervisor-shim|worker|vmms|counters)/" "")
 
