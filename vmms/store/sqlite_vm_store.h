@@ -1,0 +1,33 @@
+// SqliteVmStore: VmStore on one SQLite file. WAL journal, synchronous=FULL,
+// foreign keys on, a busy timeout, schema migrations by PRAGMA user_version.
+// Opening checks the file first (quick_check) and refuses, without writing a
+// byte, a file that is not an SQLite database, is corrupt, or has a newer
+// schema than this build knows.
+#ifndef HV_VMMS_STORE_SQLITE_VM_STORE_H_
+#define HV_VMMS_STORE_SQLITE_VM_STORE_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "vmms/store/vm_store.h"
+
+namespace hv::vmms {
+
+struct SqliteStoreOptions {
+  // Database file. ":memory:" is for tests only. Required.
+  std::string path;
+  // Create the file (and its schema) if it does not exist. Default true.
+  bool create_if_missing = true;
+  // How long a write waits for another connection's lock. Default 5 s.
+  int busy_timeout_ms = 5000;
+};
+
+// The schema version this build writes (PRAGMA user_version).
+inline constexpr int kStoreSchemaVersion = 1;
+
+absl::StatusOr<std::unique_ptr<VmStore>> OpenSqliteVmStore(const SqliteStoreOptions& options);
+
+}  // namespace hv::vmms
+
+#endif  // HV_VMMS_STORE_SQLITE_VM_STORE_H_

@@ -1,0 +1,225 @@
+#include "vmms/store/sqlite_vm_store.h"
+
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+
+#include "gtest/gtest.h"
+
+namespace hv::vmms {
+namespace {
+
+namespace fs = std::filesystem;
+
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("vmms-store-" + std::to_string(getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    path_ = (dir_ / "vmms.db").string();
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::unique_ptr<VmStore> Open() {
+    absl::StatusOr<std::unique_ptr<VmStore>> s = OpenSqliteVmStore({path_});
+    EXPECT_TRUE(s.ok()) << s.status();
+    return s.ok() ? std::move(*s) : nullptr;
+  }
+
+  static VmRecord Vm(std::string id, std::string name) {
+    VmRecord vm;
+    vm.id = std::move(id);
+    vm.name = std::move(name);
+    vm.memory = {true, 1024, 512, 4096, 20, 5000};
+    vm.created_unix_ms = vm.updated_unix_ms = 1000;
+    return vm;
+  }
+  static EventRecord Ev(std::string vm_id, std::string kind, std::string detail) {
+    return {0, 1000, std::move(vm_id), std::move(kind), std::move(detail)};
+  }
+  std::string ReadFile() {
+    std::ifstream in(path_, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }
+
+  fs::path dir_;
+  std::string path_;
+};
+
+TEST_F(StoreTest, CreateGetListAndDurableAcrossReopen) {
+  {
+    auto store = Open();
+    absl::StatusOr<VmRecord> a = store->CreateVm(Vm("A-1", "web1"), Ev("A-1", "method", "DefineSystem"));
+    ASSERT_TRUE(a.ok()) << a.status();
+    EXPECT_EQ(a->version, 1u);
+    ASSERT_TRUE(store->CreateVm(Vm("B-2", "db1"), Ev("B-2", "method", "DefineSystem")).ok());
+  }
+  auto store = Open();  // a new connection sees what the first acknowledged
+  absl::StatusOr<std::vector<VmRecord>> all = store->ListVms();
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].name, "db1");
+  absl::StatusOr<VmRecord> web = store->GetVmByName("WEB1");  // case-insensitive
+  ASSERT_TRUE(web.ok());
+  EXPECT_EQ(web->id, "A-1");
+  EXPECT_EQ(web->memory, (MemorySettings{true, 1024, 512, 4096, 20, 5000}));
+  EXPECT_EQ(*store->IntegrityCheck(), "ok");
+}
+
+TEST_F(StoreTest, DuplicateNameIsRefusedCaseInsensitively) {
+  auto store = Open();
+  ASSERT_TRUE(store->CreateVm(Vm("A-1", "web1"), Ev("A-1", "method", "x")).ok());
+  absl::StatusOr<VmRecord> dup = store->CreateVm(Vm("C-3", "Web1"), Ev("C-3", "method", "x"));
+  EXPECT_EQ(dup.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(dup.status().message(), "vm 'Web1': already exists");
+  EXPECT_EQ(store->ListVms()->size(), 1u);
+  // The refused create logged nothing (the transaction rolled back).
+  EXPECT_EQ(store->ListEvents("", 0, 100)->size(), 1u);
+}
+
+TEST_F(StoreTest, StaleVersionUpdateIsAbortedAndChangesNothing) {
+  auto first = Open();
+  auto second = Open();  // another connection, as after a restart
+  ASSERT_TRUE(first->CreateVm(Vm("A-1", "web1"), Ev("A-1", "method", "x")).ok());
+  VmRecord a = *first->GetVm("A-1");
+  VmRecord b = *second->GetVm("A-1");
+  a.state = VmState::kRunning;
+  ASSERT_TRUE(first->UpdateVm(a, Ev("A-1", "state", "Off -> Running")).ok());
+  b.memory.startup_mib = 2048;
+  absl::StatusOr<VmRecord> late = second->UpdateVm(b, Ev("A-1", "method", "Modify"));
+  EXPECT_EQ(late.status().code(), absl::StatusCode::kAborted);
+  VmRecord now = *second->GetVm("A-1");
+  EXPECT_EQ(now.state, VmState::kRunning);
+  EXPECT_EQ(now.memory.startup_mib, 1024u);
+  EXPECT_EQ(now.version, 2u);
+}
+
+TEST_F(StoreTest, StoredRulesRejectImpossibleSettings) {
+  auto store = Open();
+  ASSERT_TRUE(store->CreateVm(Vm("A-1", "web1"), Ev("A-1", "method", "x")).ok());
+  VmRecord vm = *store->GetVm("A-1");
+  vm.memory.minimum_mib = 8192;  // above startup: the domain refuses it, and so does the schema
+  absl::StatusOr<VmRecord> r = store->UpdateVm(vm, Ev("A-1", "method", "x"));
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(store->GetVm("A-1")->memory.minimum_mib, 512u);
+  EXPECT_EQ(store->GetVm("A-1")->version, 1u);  // the whole update rolled back
+}
+
+TEST_F(StoreTest, DeleteCascadesToSettingsAndWorker) {
+  auto store = Open();
+  ASSERT_TRUE(store->CreateVm(Vm("A-1", "web1"), Ev("A-1", "method", "x")).ok());
+  ASSERT_TRUE(store->PutWorker({"A-1", 4242, 99, "/run/w.sock", 5}).ok());
+  ASSERT_TRUE(store->DeleteVm("A-1", Ev("A-1", "method", "DestroySystem")).ok());
+  EXPECT_EQ(store->GetVm("A-1").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_TRUE(store->ListWorkers()->empty());
+  EXPECT_EQ(store->DeleteVm("A-1", Ev("A-1", "m", "x")).code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(StoreTest, JobsPersistAndExpireAfterTimeBeforeRemoval) {
+  auto store = Open();
+  JobRecord done{"J-1", "A-1", 2, "Starting vm 'web1'", JobState::kCompleted, 100, 0, "", 1000, 2000, 300};
+  JobRecord running{"J-2", "A-1", 3, "Stopping", JobState::kRunning, 40, 0, "", 1500, 0, 300};
+  JobRecord failed{"J-3", "A-1", 2, "Starting", JobState::kException, 100, 32775,
+                   "vm 'web1': cannot start from Running", 1600, 2100, 1};
+  ASSERT_TRUE(store->PutJob(done).ok());
+  ASSERT_TRUE(store->PutJob(running).ok());
+  ASSERT_TRUE(store->PutJob(failed).ok());
+  EXPECT_EQ(store->GetJob("J-3")->error_description, "vm 'web1': cannot start from Running");
+  EXPECT_EQ(*store->RemoveExpiredJobs(3099), 0);  // J-3 finished at 2100 + 1 s: not yet
+  EXPECT_EQ(*store->RemoveExpiredJobs(3100), 1);  // J-3 only
+  EXPECT_EQ(*store->RemoveExpiredJobs(2000 + 300 * 1000), 1);  // then J-1
+  std::vector<JobRecord> left = *store->ListJobs();
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_EQ(left[0].id, "J-2");  // a running job never expires
+}
+
+TEST_F(StoreTest, EventsAreAnOrderedAuditLog) {
+  auto store = Open();
+  ASSERT_TRUE(store->CreateVm(Vm("A-1", "web1"), Ev("A-1", "method", "DefineSystem")).ok());
+  ASSERT_TRUE(store->AppendEvent(Ev("", "host", "balancer started")).ok());
+  ASSERT_TRUE(store->AppendEvent(Ev("A-1", "guest-misbehaviour", "dm: bad size")).ok());
+  std::vector<EventRecord> all = *store->ListEvents("", 0, 100);
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_LT(all[0].seq, all[1].seq);
+  std::vector<EventRecord> vm = *store->ListEvents("A-1", 0, 100);
+  ASSERT_EQ(vm.size(), 2u);
+  EXPECT_EQ(vm[1].kind, "guest-misbehaviour");
+  EXPECT_EQ(store->ListEvents("", all[1].seq, 100)->size(), 1u);
+}
+
+TEST_F(StoreTest, ForeignFileIsRefusedAndLeftUnchanged) {
+  {
+    std::ofstream out(path_, std::ios::binary);
+    out << "this is not a database, it is somebody's notes\n";
+  }
+  std::string before = ReadFile();
+  absl::StatusOr<std::unique_ptr<VmStore>> s = OpenSqliteVmStore({path_});
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_NE(s.status().message().find(path_), std::string::npos) << s.status();
+  EXPECT_EQ(ReadFile(), before);
+  EXPECT_FALSE(fs::exists(path_ + "-wal"));
+}
+
+TEST_F(StoreTest, CorruptDatabaseIsRefusedAndLeftUnchanged) {
+  {
+    auto store = Open();
+    for (int i = 0; i < 200; ++i) {
+      std::string id = "VM-" + std::to_string(i);
+      ASSERT_TRUE(store->CreateVm(Vm(id, "vm" + std::to_string(i)), Ev(id, "method", std::string(200, 'x'))).ok());
+    }
+  }
+  // Checkpoint the WAL into the main file, then damage a page in the middle.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  std::string bytes = ReadFile();
+  ASSERT_GT(bytes.size(), 16384u);
+  for (size_t i = 8192; i < 8192 + 4096; ++i) bytes[i] = static_cast<char>(0xA5);
+  {
+    std::ofstream out(path_, std::ios::binary | std::ios::trunc);
+    out << bytes;
+  }
+  absl::StatusOr<std::unique_ptr<VmStore>> s = OpenSqliteVmStore({path_});
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().code(), absl::StatusCode::kDataLoss) << s.status();
+  EXPECT_EQ(ReadFile(), bytes);
+}
+
+TEST_F(StoreTest, NewerSchemaIsRefused) {
+  { auto store = Open(); }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "PRAGMA user_version = 99", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  absl::StatusOr<std::unique_ptr<VmStore>> s = OpenSqliteVmStore({path_});
+  EXPECT_EQ(s.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(s.status().message().find("schema version 99"), std::string::npos);
+}
+
+TEST_F(StoreTest, MissingFileWithoutCreateIsAnError) {
+  SqliteStoreOptions o{path_};
+  o.create_if_missing = false;
+  EXPECT_FALSE(OpenSqliteVmStore(o).ok());
+  EXPECT_FALSE(fs::exists(path_));
+  EXPECT_EQ(OpenSqliteVmStore({dir_.string()}).status().code(),
+            absl::StatusCode::kFailedPrecondition);  // a directory
+}
+
+TEST_F(StoreTest, WalAndFullSyncAreOn) {
+  auto store = Open();
+  ASSERT_TRUE(store->CreateVm(Vm("A-1", "web1"), Ev("A-1", "method", "x")).ok());
+  EXPECT_TRUE(fs::exists(path_ + "-wal"));
+}
+
+}  // namespace
+}  // namespace hv::vmms
