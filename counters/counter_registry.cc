@@ -1,0 +1,139 @@
+#include "counters/counter_registry.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+
+namespace hv::counters {
+namespace {
+
+// absl here is built with its own string_view (ABSL_OPTION_USE_STD_STRING_VIEW 0).
+absl::string_view Av(std::string_view s) { return absl::string_view(s.data(), s.size()); }
+
+}  // namespace
+
+CounterRegistry::CounterRegistry(CounterRegistryOptions options) : options_(options) {}
+
+absl::Status CounterRegistry::CheckName(std::string_view kind, std::string_view name) const {
+  if (name.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(Av(kind), " '': counter instance needs a name"));
+  }
+  if (name.size() > options_.max_name_bytes) {
+    return absl::InvalidArgumentError(absl::StrCat(Av(kind), " '", Av(name.substr(0, 32)),
+                                                   "...': Av(name) longer than ",
+                                                   options_.max_name_bytes, " bytes"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CounterRegistry::AddVm(std::string_view name) {
+  if (absl::Status s = CheckName("vm", name); !s.ok()) return s;
+  absl::MutexLock lock(&mu_);
+  if (vms_.size() >= options_.max_vms) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("vm '", Av(name), "': counter registry is full (", options_.max_vms, " VMs)"));
+  }
+  auto [it, inserted] = vms_.try_emplace(std::string(name), options_.pressure_window);
+  if (!inserted) {
+    return absl::AlreadyExistsError(absl::StrCat("vm '", Av(name), "': counter instance exists"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CounterRegistry::RemoveVm(std::string_view name) {
+  absl::MutexLock lock(&mu_);
+  auto it = vms_.find(name);
+  if (it == vms_.end()) {
+    return absl::NotFoundError(absl::StrCat("vm '", Av(name), "': no counter instance to remove"));
+  }
+  vms_.erase(it);
+  return absl::OkStatus();
+}
+
+absl::Status CounterRegistry::UpdateVm(std::string_view name, const VmSample& sample) {
+  absl::MutexLock lock(&mu_);
+  auto it = vms_.find(name);
+  if (it == vms_.end()) {
+    return absl::NotFoundError(absl::StrCat("vm '", Av(name), "': no counter instance to update"));
+  }
+  Entry<VmCounterValues>& e = it->second;
+  if (e.current != nullptr && sample.time < e.current->time) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("vm '", Av(name), "': sample at ", absl::FormatTime(sample.time),
+                     " is older than the last one at ", absl::FormatTime(e.current->time)));
+  }
+  if (std::optional<PressureReading> r = VmPressureReading(sample)) e.window.Add(*r);
+  // Built completely before it is published: readers never see it half-done.
+  e.current = std::make_shared<const VmCounterValues>(
+      ComputeVmCounters(it->first, sample, e.window.Stats()));
+  return absl::OkStatus();
+}
+
+absl::Status CounterRegistry::AddBalancer(std::string_view name) {
+  if (absl::Status s = CheckName("balancer", name); !s.ok()) return s;
+  absl::MutexLock lock(&mu_);
+  auto [it, inserted] = balancers_.try_emplace(std::string(name), options_.pressure_window);
+  if (!inserted) {
+    return absl::AlreadyExistsError(
+        absl::StrCat("balancer '", Av(name), "': counter instance exists"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CounterRegistry::RemoveBalancer(std::string_view name) {
+  absl::MutexLock lock(&mu_);
+  auto it = balancers_.find(name);
+  if (it == balancers_.end()) {
+    return absl::NotFoundError(
+        absl::StrCat("balancer '", Av(name), "': no counter instance to remove"));
+  }
+  balancers_.erase(it);
+  return absl::OkStatus();
+}
+
+absl::Status CounterRegistry::UpdateBalancer(std::string_view name,
+                                             const BalancerSample& sample) {
+  absl::MutexLock lock(&mu_);
+  auto it = balancers_.find(name);
+  if (it == balancers_.end()) {
+    return absl::NotFoundError(
+        absl::StrCat("balancer '", Av(name), "': no counter instance to update"));
+  }
+  Entry<BalancerCounterValues>& e = it->second;
+  if (e.current != nullptr && sample.time < e.current->time) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("balancer '", Av(name), "': sample at ", absl::FormatTime(sample.time),
+                     " is older than the last one at ", absl::FormatTime(e.current->time)));
+  }
+  e.window.Add(BalancerPressureReading(sample));
+  e.current = std::make_shared<const BalancerCounterValues>(
+      ComputeBalancerCounters(it->first, sample, e.window.Stats()));
+  return absl::OkStatus();
+}
+
+CounterRegistry::Snapshot CounterRegistry::Read() const {
+  Snapshot snap;
+  absl::MutexLock lock(&mu_);
+  snap.vms.reserve(vms_.size());
+  for (const auto& [name, e] : vms_) {
+    if (e.current != nullptr) snap.vms.push_back(e.current);
+  }
+  snap.balancers.reserve(balancers_.size());
+  for (const auto& [name, e] : balancers_) {
+    if (e.current != nullptr) snap.balancers.push_back(e.current);
+  }
+  return snap;
+}
+
+std::shared_ptr<const VmCounterValues> CounterRegistry::FindVm(std::string_view name) const {
+  absl::MutexLock lock(&mu_);
+  auto it = vms_.find(name);
+  return it == vms_.end() ? nullptr : it->second.current;
+}
+
+size_t CounterRegistry::vm_count() const {
+  absl::MutexLock lock(&mu_);
+  return vms_.size();
+}
+
+}  // namespace hv::counters
