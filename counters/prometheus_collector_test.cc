@@ -1,0 +1,122 @@
+#include "counters/prometheus_collector.h"
+
+#include <string>
+
+#include "gtest/gtest.h"
+#include "prometheus/text_serializer.h"
+
+namespace hv::counters {
+namespace {
+
+constexpr uint64_t kMiB = 1 << 20;
+const absl::Time kT0 = absl::FromUnixSeconds(1'700'000'000);
+
+std::string Render(const DynamicMemoryCollector& c) {
+  return prometheus::TextSerializer().Serialize(c.Collect());
+}
+
+bool HasLine(const std::string& text, const std::string& line) {
+  return ("\n" + text).find("\n" + line + "\n") != std::string::npos;
+}
+
+VmSample Web1() {
+  VmSample s;
+  s.time = kT0;
+  s.physical_bytes = 512 * kMiB;
+  s.guest_visible_bytes = 1024 * kMiB;
+  s.committed_bytes = 425 * kMiB;  // 83 % of 512 MB (83.01)
+  s.guest_available_bytes = 87 * kMiB;
+  s.added_bytes_total = 640 * kMiB;
+  s.removed_bytes_total = 128 * kMiB;
+  s.add_operations_total = 5;
+  s.remove_operations_total = 2;
+  return s;
+}
+
+TEST(DynamicMemoryCollector, EmptyRegistryHasNoFamilies) {
+  CounterRegistry reg;
+  DynamicMemoryCollector c(&reg);
+  EXPECT_TRUE(c.Collect().empty());
+}
+
+// Exact names, labels, types and conversions of windows_exporter's collector.
+TEST(DynamicMemoryCollector, VmSeriesUnderWindowsExporterNames) {
+  CounterRegistry reg;
+  ASSERT_TRUE(reg.AddVm("web1").ok());
+  ASSERT_TRUE(reg.UpdateVm("web1", Web1()).ok());
+  DynamicMemoryCollector c(&reg);
+  const std::string text = Render(c);
+  const char* want[] = {
+      "windows_hyperv_dynamic_memory_vm_added_total{vm=\"web1\"} 671088640",
+      "windows_hyperv_dynamic_memory_vm_removed_bytes_total{vm=\"web1\"} 134217728",
+      "windows_hyperv_dynamic_memory_vm_add_operations_total{vm=\"web1\"} 5",
+      "windows_hyperv_dynamic_memory_vm_remove_operations_total{vm=\"web1\"} 2",
+      "windows_hyperv_dynamic_memory_vm_pressure_current_ratio{vm=\"web1\"} 0.83",
+      "windows_hyperv_dynamic_memory_vm_pressure_minimum_ratio{vm=\"web1\"} 0.83",
+      "windows_hyperv_dynamic_memory_vm_pressure_maximum_ratio{vm=\"web1\"} 0.83",
+      "windows_hyperv_dynamic_memory_vm_guest_visible_physical_memory_bytes{vm=\"web1\"} "
+      "1073741824",
+      "windows_hyperv_dynamic_memory_vm_guest_available_bytes{vm=\"web1\"} 91226112",
+      "windows_hyperv_dynamic_memory_vm_physical_bytes{vm=\"web1\"} 536870912",
+      "# TYPE windows_hyperv_dynamic_memory_vm_added_total counter",
+      "# TYPE windows_hyperv_dynamic_memory_vm_physical_bytes gauge",
+      "# TYPE windows_hyperv_dynamic_memory_vm_pressure_current_ratio gauge",
+  };
+  for (const char* line : want) EXPECT_TRUE(HasLine(text, line)) << line << "\n" << text;
+  // Not exported by windows_exporter, and the docs' names are not used.
+  EXPECT_EQ(text.find("average_pressure"), std::string::npos);
+  EXPECT_EQ(text.find("smart_paging"), std::string::npos);
+  EXPECT_EQ(text.find("added_bytes_total"), std::string::npos);
+  EXPECT_EQ(text.find("balancer"), std::string::npos);  // no balancer instance yet
+}
+
+TEST(DynamicMemoryCollector, BalancerSeries) {
+  CounterRegistry reg;
+  ASSERT_TRUE(reg.AddBalancer("node0").ok());
+  ASSERT_TRUE(reg.UpdateBalancer("node0", {.time = kT0,
+                                           .available_bytes = 8192 * kMiB,
+                                           .available_for_balancing_bytes = 6144 * kMiB,
+                                           .committed_bytes = 3 * kMiB,
+                                           .assigned_bytes = 4 * kMiB})
+                  .ok());
+  DynamicMemoryCollector c(&reg);
+  const std::string text = Render(c);
+  const char* want[] = {
+      "windows_hyperv_dynamic_memory_balancer_available_memory_bytes{balancer=\"node0\"} "
+      "8589934592",
+      "windows_hyperv_dynamic_memory_balancer_available_memory_for_balancing_bytes"
+      "{balancer=\"node0\"} 6442450944",
+      "windows_hyperv_dynamic_memory_balancer_average_pressure_ratio{balancer=\"node0\"} 0.75",
+      "windows_hyperv_dynamic_memory_balancer_system_current_pressure_ratio{balancer=\"node0\"} "
+      "0.75",
+  };
+  for (const char* line : want) EXPECT_TRUE(HasLine(text, line)) << line << "\n" << text;
+}
+
+TEST(DynamicMemoryCollector, RemovedVmHasNoSeries) {
+  CounterRegistry reg;
+  for (const char* n : {"a", "b"}) {
+    ASSERT_TRUE(reg.AddVm(n).ok());
+    ASSERT_TRUE(reg.UpdateVm(n, Web1()).ok());
+  }
+  DynamicMemoryCollector c(&reg);
+  EXPECT_NE(Render(c).find("vm=\"a\""), std::string::npos);
+  ASSERT_TRUE(reg.RemoveVm("a").ok());
+  const std::string text = Render(c);
+  EXPECT_EQ(text.find("vm=\"a\""), std::string::npos);
+  EXPECT_TRUE(HasLine(text, "windows_hyperv_dynamic_memory_vm_physical_bytes{vm=\"b\"} 536870912"));
+}
+
+// VM names are label values: quotes, backslashes and newlines are escaped.
+TEST(DynamicMemoryCollector, NamesAreEscaped) {
+  CounterRegistry reg;
+  const std::string name = "web \"1\"\\x\ny";
+  ASSERT_TRUE(reg.AddVm(name).ok());
+  ASSERT_TRUE(reg.UpdateVm(name, Web1()).ok());
+  DynamicMemoryCollector c(&reg);
+  EXPECT_TRUE(HasLine(Render(c), "windows_hyperv_dynamic_memory_vm_physical_bytes"
+                                 "{vm=\"web \\\"1\\\"\\\\x\\ny\"} 536870912"));
+}
+
+}  // namespace
+}  // namespace hv::counters

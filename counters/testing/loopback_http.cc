@@ -1,0 +1,170 @@
+#include "counters/testing/loopback_http.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+
+namespace hv::counters::testing {
+namespace {
+
+// Milliseconds left until `deadline`, for poll(); at least 0.
+int MsLeft(absl::Time deadline) {
+  return static_cast<int>(
+      std::clamp<int64_t>(absl::ToInt64Milliseconds(deadline - absl::Now()), 0, 1 << 30));
+}
+
+// poll() one event with a deadline, retrying on EINTR.
+absl::Status PollFor(int fd, short events, absl::Time deadline, std::string_view what) {
+  for (;;) {
+    pollfd p{fd, events, 0};
+    int n = poll(&p, 1, MsLeft(deadline));
+    if (n > 0) return absl::OkStatus();
+    if (n == 0) {
+      return absl::DeadlineExceededError(
+          absl::StrCat("loopback http: timed out waiting to ", absl::string_view(what.data(), what.size())));
+    }
+    if (errno != EINTR) return absl::ErrnoToStatus(errno, "loopback http: poll");
+  }
+}
+
+}  // namespace
+
+UniqueFd& UniqueFd::operator=(UniqueFd&& other) noexcept {
+  if (this != &other) {
+    if (fd_ >= 0) close(fd_);
+    fd_ = other.release();
+  }
+  return *this;
+}
+
+UniqueFd::~UniqueFd() {
+  if (fd_ >= 0) close(fd_);
+}
+
+int UniqueFd::release() {
+  int fd = fd_;
+  fd_ = -1;
+  return fd;
+}
+
+absl::StatusOr<UniqueFd> ConnectLoopback(int port, absl::Duration timeout) {
+  const absl::Time deadline = absl::Now() + timeout;
+  UniqueFd fd(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+  if (fd.get() < 0) return absl::ErrnoToStatus(errno, "loopback http: socket");
+  int one = 1;
+  setsockopt(fd.get(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+    if (errno != EINPROGRESS) {
+      return absl::UnavailableError(
+          absl::StrCat("loopback http: connect to 127.0.0.1:", port, ": ", strerror(errno)));
+    }
+    if (absl::Status s = PollFor(fd.get(), POLLOUT, deadline, "connect"); !s.ok()) return s;
+    int err = 0;
+    socklen_t len = sizeof(err);
+    getsockopt(fd.get(), SOL_SOCKET, SO_ERROR, &err, &len);
+    if (err != 0) {
+      return absl::UnavailableError(
+          absl::StrCat("loopback http: connect to 127.0.0.1:", port, ": ", strerror(err)));
+    }
+  }
+  return fd;
+}
+
+absl::Status SendAll(int fd, std::string_view data, absl::Duration timeout) {
+  const absl::Time deadline = absl::Now() + timeout;
+  while (!data.empty()) {
+    ssize_t n = send(fd, data.data(), data.size(), MSG_NOSIGNAL);
+    if (n > 0) {
+      data.remove_prefix(static_cast<size_t>(n));
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      if (absl::Status s = PollFor(fd, POLLOUT, deadline, "send"); !s.ok()) return s;
+      continue;
+    }
+    return absl::ErrnoToStatus(errno, "loopback http: send");
+  }
+  return absl::OkStatus();
+}
+
+bool WaitReadable(int fd, absl::Duration timeout) {
+  return PollFor(fd, POLLIN, absl::Now() + timeout, "read").ok();
+}
+
+absl::StatusOr<HttpResponse> ReadResponse(int fd, absl::Duration timeout) {
+  const absl::Time deadline = absl::Now() + timeout;
+  std::string raw;
+  char buf[64 * 1024];
+  for (;;) {
+    // Poll first, so a blocking descriptor cannot outlive the deadline.
+    if (absl::Status s = PollFor(fd, POLLIN, deadline, "read the response"); !s.ok()) return s;
+    ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+    if (n > 0) {
+      raw.append(buf, static_cast<size_t>(n));
+      continue;
+    }
+    if (n == 0) break;  // EOF: the server closed after the response
+    if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK) continue;
+    return absl::ErrnoToStatus(errno, "loopback http: recv");
+  }
+  const size_t head_end = raw.find("\r\n\r\n");
+  if (head_end == std::string::npos || raw.compare(0, 9, "HTTP/1.1 ") != 0) {
+    return absl::DataLossError(
+        absl::StrCat("loopback http: not an HTTP/1.1 response (", raw.size(), " bytes)"));
+  }
+  HttpResponse resp;
+  const size_t line_end = raw.find("\r\n");
+  if (!absl::SimpleAtoi(absl::string_view(raw).substr(9, 3), &resp.status)) {
+    return absl::DataLossError("loopback http: bad status line");
+  }
+  resp.headers = raw.substr(line_end + 2, head_end - line_end - 2 + 2);
+  resp.body = raw.substr(head_end + 4);
+  for (absl::string_view line : absl::StrSplit(resp.headers, "\r\n")) {
+    if (absl::StartsWithIgnoreCase(line, "content-length:")) {
+      size_t length = 0;
+      if (!absl::SimpleAtoi(absl::StripAsciiWhitespace(line.substr(15)), &length) ||
+          resp.body.size() != length) {
+        return absl::DataLossError(absl::StrCat("loopback http: body has ", resp.body.size(),
+                                                " bytes, Content-Length says ",
+                                                line.substr(15)));
+      }
+    }
+  }
+  return resp;
+}
+
+std::string GetRequest(std::string_view path) {
+  return absl::StrCat("GET ", absl::string_view(path.data(), path.size()),
+                      " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+}
+
+absl::StatusOr<HttpResponse> HttpGet(int port, std::string_view path, absl::Duration timeout) {
+  const absl::Time deadline = absl::Now() + timeout;
+  absl::StatusOr<UniqueFd> fd = ConnectLoopback(port, timeout);
+  if (!fd.ok()) return fd.status();
+  if (absl::Status s = SendAll(fd->get(), GetRequest(path), deadline - absl::Now()); !s.ok()) {
+    return s;
+  }
+  return ReadResponse(fd->get(), deadline - absl::Now());
+}
+
+}  // namespace hv::counters::testing
