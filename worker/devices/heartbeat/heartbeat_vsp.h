@@ -1,0 +1,81 @@
+// HeartbeatVsp: the host side of the heartbeat integration service, offered
+// under class 57164f39-9115-4e78-ab55-382f3bd5422d. Every `interval` the host
+// sends an ICMSGTYPE_HEARTBEAT request with a sequence number; the guest
+// answers with sequence + 1 and the RESPONSE flag (framing: wire/vmbus.h,
+// Linux hv_utils layout). The state follows Msvm_HeartbeatComponent:
+//   kNoContact          - the guest has never answered (no IC in the guest);
+//   kOk                 - answers arrive within `lost_after`;
+//   kLostCommunication  - the guest answered before but has stopped, or closed
+//                         the channel.
+// Deviation: the IC version-negotiation exchange (ICMSGTYPE_NEGOTIATE) is not
+// performed; both sides use framework and message version 3.0 implicitly.
+//
+// Threading: OnOpen/OnClose/OnPacket/Poll on the VMBus driving thread;
+// Status from any thread.
+#ifndef HV_WORKER_DEVICES_HEARTBEAT_HEARTBEAT_VSP_H_
+#define HV_WORKER_DEVICES_HEARTBEAT_HEARTBEAT_VSP_H_
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "worker/vmbus/clock.h"
+#include "worker/vmbus/event_log.h"
+#include "worker/vmbus/vmbus_device.h"
+
+namespace hv::worker {
+
+// Numbers match hv.worker.v1.HeartbeatState.
+enum class HeartbeatState { kOk = 2, kNoContact = 12, kLostCommunication = 13 };
+std::string_view HeartbeatStateToString(HeartbeatState s);  // "OK", "No Contact", ...
+
+struct HeartbeatOptions {
+  // Time between heartbeat requests (default 1 s).
+  absl::Duration interval = absl::Seconds(1);
+  // No answer for this long after contact => lost communication (default 5 s).
+  absl::Duration lost_after = absl::Seconds(5);
+};
+
+struct HeartbeatStatus {
+  HeartbeatState state = HeartbeatState::kNoContact;
+  uint64_t requests_sent = 0;
+  uint64_t responses = 0;
+  uint64_t bad_messages = 0;  // malformed or wrong sequence
+  absl::Time last_response = absl::InfinitePast();
+};
+
+class HeartbeatVsp : public VmbusDevice {
+ public:
+  HeartbeatVsp(const Clock* clock, EventLog* events, HeartbeatOptions options = {});
+
+  void OnOpen(PacketSink* sink) override;
+  void OnClose() override;
+  // Malformed messages are counted and dropped; never fails.
+  absl::Status OnPacket(uint16_t type, absl::Span<const uint8_t> payload) override;
+  // Sends the next request when due and ages the state. Call periodically.
+  void Poll();
+  HeartbeatStatus Status() const;
+
+  // Builds the host heartbeat request carrying `seq` (exposed for tests).
+  static std::vector<uint8_t> BuildRequest(uint64_t seq);
+
+ private:
+  void SetState(HeartbeatState s, absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  const Clock* const clock_;
+  EventLog* const events_;
+  const HeartbeatOptions options_;
+  mutable absl::Mutex mu_;
+  PacketSink* sink_ ABSL_GUARDED_BY(mu_) = nullptr;
+  HeartbeatStatus status_ ABSL_GUARDED_BY(mu_);
+  bool contacted_ ABSL_GUARDED_BY(mu_) = false;
+  uint64_t seq_ ABSL_GUARDED_BY(mu_) = 0;
+  absl::Time next_send_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
+};
+
+}  // namespace hv::worker
+
+#endif  // HV_WORKER_DEVICES_HEARTBEAT_HEARTBEAT_VSP_H_
