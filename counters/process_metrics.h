@@ -43,6 +43,19 @@ enum class JobResult : uint16_t {
 };
 inline constexpr JobResult kAllJobResults[] = {JobResult::kCompleted, JobResult::kTerminated,
                                               JobResult::kKilled, JobResult::kException};
+// Every vmms_* metric family this class exports (the table above).
+inline constexpr std::string_view kProcessMetricNames[] = {
+    "vmms_vms",
+    "vmms_jobs_running",
+    "vmms_jobs_total",
+    "vmms_balancer_rounds_total",
+    "vmms_balancer_round_duration_seconds",
+    "vmms_worker_restarts_total",
+    "vmms_guest_misbehaviour_events_total",
+    "vmms_grpc_requests_total",
+    "vmms_grpc_request_duration_seconds",
+};
+
 // The label value: "completed", "terminated", "killed", "exception".
 std::string_view ToString(JobResult result);
 

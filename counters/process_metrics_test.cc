@@ -20,6 +20,33 @@ TEST(ProcessMetrics, JobResultsAreCimJobStates) {
   EXPECT_EQ(ToString(JobResult::kException), "exception");
 }
 
+// Once each API has been called, every family of kProcessMetricNames is
+// exported with its type, and no other vmms_ family is.
+TEST(ProcessMetrics, NameTableCoversEveryFamily) {
+  ProcessMetrics m;
+  VmStateCount states[] = {{"Running", 1}};
+  ASSERT_TRUE(m.SetVmsByState(states).ok());
+  m.SetJobsRunning(1);
+  m.RecordJobFinished(JobResult::kCompleted);
+  m.RecordBalancerRound(absl::Milliseconds(1));
+  m.RecordWorkerRestart();
+  ASSERT_TRUE(m.RecordGuestMisbehaviour("dynmem", "bad_length").ok());
+  ASSERT_TRUE(m.RecordGrpcRequest("/a/b", absl::StatusCode::kOk, absl::Milliseconds(1)).ok());
+  const std::string text = m.ExpositionText();
+  size_t families = 0;
+  for (size_t pos = 0; (pos = text.find("# TYPE vmms_", pos)) != std::string::npos; ++pos) {
+    ++families;
+  }
+  EXPECT_EQ(families, std::size(kProcessMetricNames));
+  for (std::string_view name : kProcessMetricNames) {
+    EXPECT_NE(text.find("# TYPE " + std::string(name) + " "), std::string::npos) << name;
+    // Naming rules (peers.md §8): prefix, and counters end in _total.
+    EXPECT_TRUE(name.starts_with("vmms_")) << name;
+    const bool counter = text.find("# TYPE " + std::string(name) + " counter") != std::string::npos;
+    EXPECT_EQ(counter, name.ends_with("_total")) << name;
+  }
+}
+
 TEST(ProcessMetrics, FreshMetricsExistAtZero) {
   ProcessMetrics m;
   const std::string text = m.ExpositionText();
