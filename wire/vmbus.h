@@ -318,4 +318,41 @@ HV_WIRE_SIZE(vmbus_heartbeat_msg, 68);
 HV_WIRE_OFFSET(vmbus_heartbeat_msg, ic, 8);
 HV_WIRE_OFFSET(vmbus_heartbeat_msg, seq_num, 28);
 
+/* ---- Workload control channel (project-specific, not a Hyper-V device) ----
+ * The host scripts the reference guest's memory demand over its own VMBus
+ * channel: host -> guest hv_workload_command (text, see WorkloadCommand in
+ * proto/hv/worker/v1/worker.proto), guest -> host hv_workload_status after
+ * each command and every second. Class 1f0e7c3a-5d7b-4c39-9d0e-0b6a3c2f9a11. */
+#define HV_WORKLOAD_CLASS_GUID_BYTES                                               \
+  {0x3a, 0x7c, 0x0e, 0x1f, 0x7b, 0x5d, 0x39, 0x4c, 0x9d, 0x0e, 0x0b, 0x6a, 0x3c, \
+   0x2f, 0x9a, 0x11}
+#define HV_WORKLOAD_MSG_COMMAND 1u
+#define HV_WORKLOAD_MSG_STATUS 2u
+#define HV_WORKLOAD_COMMAND_BYTES 120u
+
+typedef struct hv_workload_command {
+  uint32_t type;   /* HV_WORKLOAD_MSG_COMMAND */
+  uint32_t length; /* bytes of text used, < HV_WORKLOAD_COMMAND_BYTES */
+  char text[HV_WORKLOAD_COMMAND_BYTES];
+} hv_workload_command;
+HV_WIRE_SIZE(hv_workload_command, 128);
+HV_WIRE_OFFSET(hv_workload_command, text, 8);
+
+typedef struct hv_workload_status {
+  uint32_t type;          /* HV_WORKLOAD_MSG_STATUS */
+  uint32_t commands_done; /* commands executed (valid or not) */
+  uint64_t progress;      /* pages touched since boot: the progress counter */
+  uint64_t held_pages;    /* pages the workload holds */
+  uint64_t wanted_pages;  /* pages the current command/pattern asks for */
+  uint64_t high_pfn;      /* highest page frame the workload holds (+1) */
+  uint64_t alloc_failures;
+  uint64_t total_pages;   /* guest RAM pages: boot + hot-added */
+  uint64_t ballooned_pages;
+  uint64_t free_pages;
+} hv_workload_status;
+HV_WIRE_SIZE(hv_workload_status, 72);
+HV_WIRE_OFFSET(hv_workload_status, progress, 8);
+HV_WIRE_OFFSET(hv_workload_status, high_pfn, 32);
+HV_WIRE_OFFSET(hv_workload_status, free_pages, 64);
+
 #endif /* HV_WIRE_VMBUS_H_ */
