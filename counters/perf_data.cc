@@ -62,4 +62,17 @@ PerfInstance ToPerfFormattedData(const BalancerCounterValues& v) {
                v.time, false);
 }
 
+PerfClassInstances ToPerfInstances(const CounterRegistry::Snapshot& snap) {
+  PerfClassInstances out;
+  for (const auto& vm : snap.vms) {
+    out.vm_raw.push_back(ToPerfRawData(*vm));
+    out.vm_formatted.push_back(ToPerfFormattedData(*vm));
+  }
+  for (const auto& b : snap.balancers) {
+    out.balancer_raw.push_back(ToPerfRawData(*b));
+    out.balancer_formatted.push_back(ToPerfFormattedData(*b));
+  }
+  return out;
+}
+
 }  // namespace hv::counters

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "counters/counter_registry.h"
 #include "counters/counter_set.h"
 #include "counters/counter_values.h"
 
@@ -57,6 +58,17 @@ PerfInstance ToPerfRawData(const VmCounterValues& values);
 PerfInstance ToPerfFormattedData(const VmCounterValues& values);
 PerfInstance ToPerfRawData(const BalancerCounterValues& values);
 PerfInstance ToPerfFormattedData(const BalancerCounterValues& values);
+
+// All four perf classes' instances of one registry snapshot, in name order:
+// what the CIM provider enumerates for
+// Win32_Perf{Raw,Formatted}Data_BalancerStats_HyperVDynamicMemory{VM,Balancer}.
+struct PerfClassInstances {
+  std::vector<PerfInstance> vm_raw;
+  std::vector<PerfInstance> vm_formatted;
+  std::vector<PerfInstance> balancer_raw;
+  std::vector<PerfInstance> balancer_formatted;
+};
+PerfClassInstances ToPerfInstances(const CounterRegistry::Snapshot& snap);
 
 }  // namespace hv::counters
 

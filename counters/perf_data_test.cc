@@ -78,5 +78,25 @@ TEST(PerfData, BalancerInstances) {
   EXPECT_EQ(fmt.name, "balancer0");
 }
 
+TEST(PerfData, InstancesOfASnapshot) {
+  CounterRegistry reg;
+  for (const char* n : {"b", "a"}) {
+    ASSERT_TRUE(reg.AddVm(n).ok());
+    ASSERT_TRUE(reg.UpdateVm(n, VmSample{.time = absl::UnixEpoch(), .physical_bytes = 1 << 30}).ok());
+  }
+  ASSERT_TRUE(reg.AddVm("no-sample-yet").ok());
+  ASSERT_TRUE(reg.AddBalancer("node0").ok());
+  ASSERT_TRUE(reg.UpdateBalancer("node0", BalancerSample{.time = absl::UnixEpoch()}).ok());
+  PerfClassInstances all = ToPerfInstances(reg.Read());
+  ASSERT_EQ(all.vm_raw.size(), 2u);
+  ASSERT_EQ(all.vm_formatted.size(), 2u);
+  EXPECT_EQ(all.vm_raw[0].name, "a");
+  EXPECT_EQ(all.vm_formatted[1].name, "b");
+  EXPECT_EQ(all.vm_formatted[1].Find("PhysicalMemory")->value, 1024u);
+  ASSERT_EQ(all.balancer_raw.size(), 1u);
+  EXPECT_EQ(all.balancer_formatted[0].class_name,
+            "Win32_PerfFormattedData_BalancerStats_HyperVDynamicMemoryBalancer");
+}
+
 }  // namespace
 }  // namespace hv::counters

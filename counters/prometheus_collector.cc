@@ -41,7 +41,10 @@ DynamicMemoryCollector::DynamicMemoryCollector(const CounterRegistry* registry)
     : registry_(registry) {}
 
 std::vector<prometheus::MetricFamily> DynamicMemoryCollector::Collect() const {
-  const CounterRegistry::Snapshot snap = registry_->Read();
+  return RenderDynamicMemory(registry_->Read());
+}
+
+std::vector<prometheus::MetricFamily> RenderDynamicMemory(const CounterRegistry::Snapshot& snap) {
   std::vector<prometheus::MetricFamily> out;
   out.reserve(kBalancerCounterCount + kVmCounterCount);
   AppendFamilies(BalancerCounterSet(), snap.balancers, out);

@@ -18,6 +18,11 @@
 
 namespace hv::counters {
 
+// Pure: the metric families of one snapshot. Collect() is this over
+// registry->Read(); exposed so a caller can render the very snapshot it also
+// turns into CIM perf instances (perf_data.h), and compare.
+std::vector<prometheus::MetricFamily> RenderDynamicMemory(const CounterRegistry::Snapshot& snap);
+
 class DynamicMemoryCollector : public prometheus::Collectable {
  public:
   // `registry` is not owned and must outlive the collector.

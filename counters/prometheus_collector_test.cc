@@ -1,7 +1,9 @@
 #include "counters/prometheus_collector.h"
 
+#include <algorithm>
 #include <string>
 
+#include "counters/perf_data.h"
 #include "gtest/gtest.h"
 #include "prometheus/text_serializer.h"
 
@@ -116,6 +118,70 @@ TEST(DynamicMemoryCollector, NamesAreEscaped) {
   DynamicMemoryCollector c(&reg);
   EXPECT_TRUE(HasLine(Render(c), "windows_hyperv_dynamic_memory_vm_physical_bytes"
                                  "{vm=\"web \\\"1\\\"\\\\x\\ny\"} 536870912"));
+}
+
+// The CIM perf-class values and the Prometheus values of one snapshot agree
+// for every exported counter of every instance: Prometheus value ==
+// conversion(CIM formatted value), label value == instance Name.
+TEST(DynamicMemoryCollector, CimAndPrometheusAgreeOnOneSnapshot) {
+  CounterRegistry reg;
+  for (int i = 0; i < 5; ++i) {
+    const std::string name = "vm" + std::to_string(i);
+    ASSERT_TRUE(reg.AddVm(name).ok());
+    for (int s = 0; s < 3; ++s) {
+      VmSample sample = Web1();
+      sample.time = kT0 + absl::Seconds(s);
+      sample.physical_bytes = (256 + 128 * i) * kMiB;
+      sample.committed_bytes = (200 + 10 * s + i) * kMiB;
+      sample.add_operations_total = i + s;
+      ASSERT_TRUE(reg.UpdateVm(name, sample).ok());
+    }
+  }
+  ASSERT_TRUE(reg.AddBalancer("node0").ok());
+  ASSERT_TRUE(reg.UpdateBalancer("node0", {.time = kT0,
+                                           .available_bytes = 3000 * kMiB,
+                                           .available_for_balancing_bytes = 1000 * kMiB,
+                                           .committed_bytes = 2,
+                                           .assigned_bytes = 3})
+                  .ok());
+  const CounterRegistry::Snapshot snap = reg.Read();
+  const PerfClassInstances cim = ToPerfInstances(snap);
+  const std::vector<prometheus::MetricFamily> prom = RenderDynamicMemory(snap);
+  ASSERT_EQ(cim.vm_formatted.size(), 5u);
+  ASSERT_EQ(cim.balancer_formatted.size(), 1u);
+
+  int compared = 0;
+  auto check = [&](const CounterSetDef& set, const std::vector<PerfInstance>& instances) {
+    for (const CounterDef& d : set.counters) {
+      if (d.metric.empty()) continue;
+      auto fam = std::find_if(prom.begin(), prom.end(),
+                              [&](const auto& f) { return f.name == d.metric; });
+      ASSERT_NE(fam, prom.end()) << d.metric;
+      ASSERT_EQ(fam->metric.size(), instances.size()) << d.metric;
+      for (size_t k = 0; k < instances.size(); ++k) {
+        const prometheus::ClientMetric& m = fam->metric[k];
+        ASSERT_EQ(m.label.size(), 1u);
+        EXPECT_EQ(m.label[0].name, set.label);
+        EXPECT_EQ(m.label[0].value, instances[k].name);
+        const double value = d.prometheus_type == PrometheusType::kCounter ? m.counter.value
+                                                                           : m.gauge.value;
+        const PerfProperty* p = instances[k].Find(d.wmi_property);
+        ASSERT_NE(p, nullptr);
+        EXPECT_EQ(value, ToPrometheusValue(d.conversion, p->value))
+            << d.metric << " of " << instances[k].name;
+        ++compared;
+      }
+    }
+  };
+  check(VmCounterSet(), cim.vm_formatted);
+  check(BalancerCounterSet(), cim.balancer_formatted);
+  EXPECT_EQ(compared, 5 * 10 + 4);
+  // Raw and formatted agree too (raw counts format to themselves).
+  for (size_t k = 0; k < cim.vm_raw.size(); ++k) {
+    for (const PerfProperty& p : cim.vm_formatted[k].properties) {
+      EXPECT_EQ(cim.vm_raw[k].Find(p.name)->value, p.value);
+    }
+  }
 }
 
 }  // namespace
