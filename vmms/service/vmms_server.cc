@@ -1,0 +1,83 @@
+#include "vmms/service/vmms_server.h"
+
+#include <filesystem>
+
+#include "absl/strings/str_cat.h"
+#include "common/grpc/server.h"
+#include "common/status_macros.h"
+#include "vmms/launcher/grpc_worker_factory.h"
+#include "vmms/store/sqlite_vm_store.h"
+
+namespace hv::vmms {
+
+absl::StatusOr<std::unique_ptr<VmmsServer>> VmmsServer::Start(const VmmsConfig& config) {
+  std::unique_ptr<VmmsServer> s(new VmmsServer(config));
+  std::error_code ec;
+  std::filesystem::create_directories(config.state_dir, ec);
+  if (ec) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("state dir '", config.state_dir, "': ", ec.message()));
+  }
+  ASSIGN_OR_RETURN(s->store_, OpenSqliteVmStore({config.database}));
+  GrpcWorkerFactoryOptions wf;
+  wf.worker_binary = config.worker_binary;
+  wf.state_dir = config.state_dir;
+  wf.default_guest_image = config.guest_image;
+  s->workers_ = MakeGrpcWorkerFactory(wf);
+  s->feed_ = std::make_unique<CountersFeed>(&s->registry_, &s->process_);
+
+  VmManagerOptions mo;
+  mo.state_dir = config.state_dir;
+  mo.budget_mib = config.budget_mib;
+  mo.balancer_interval = config.balancer_interval;
+  mo.stop_vms_on_exit = config.on_exit == "stop";
+  VmmsServer* self = s.get();
+  VmManagerObserver obs;
+  obs.on_balancer_round = [self](const BalancerPlan& plan, absl::Duration took) {
+    self->process_.RecordBalancerRound(took);
+    absl::StatusOr<std::vector<VmView>> vms = self->manager_->ListVms();
+    if (vms.ok()) self->feed_->Publish(*vms, plan, self->config_.budget_mib, absl::Now());
+  };
+  obs.on_worker_restart = [self](const std::string&) { self->process_.RecordWorkerRestart(); };
+  obs.on_job_finished = [self](const JobRecord& job) {
+    // JobResult mirrors JobState's final values (7 Completed .. 10 Exception).
+    self->process_.RecordJobFinished(static_cast<counters::JobResult>(job.state));
+  };
+  s->manager_ = std::make_unique<VmManager>(s->store_.get(), s->workers_.get(), mo, obs);
+  RETURN_IF_ERROR(s->manager_->Start());
+
+  counters::MetricsServerOptions metrics;
+  metrics.port = config.metrics_port;
+  ASSIGN_OR_RETURN(s->metrics_, counters::MetricsServer::Start(metrics, &s->registry_, &s->process_));
+
+  ServerOptions grpc;
+  grpc.addresses = config.listen;
+  for (const auto& svc : s->services_) grpc.services.push_back(svc.get());
+  ASSIGN_OR_RETURN(StartedServer started, StartServer(grpc));
+  s->grpc_ = std::move(started.server);
+  s->grpc_ports_ = started.tcp_ports;
+  // The unix socket is for the local owner only.
+  for (const std::string& a : config.listen) {
+    if (a.rfind("unix:", 0) == 0) {
+      std::filesystem::permissions(a.substr(5), std::filesystem::perms::owner_read |
+                                                    std::filesystem::perms::owner_write, ec);
+    }
+  }
+  return s;
+}
+
+VmmsServer::~VmmsServer() { Stop(); }
+
+void VmmsServer::Stop() {
+  if (stopped_) return;
+  stopped_ = true;
+  if (grpc_) grpc_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  if (manager_) manager_->Stop();
+  metrics_.reset();
+}
+
+void VmmsServer::Wait() {
+  if (grpc_) grpc_->Wait();
+}
+
+}  // namespace hv::vmms
