@@ -70,6 +70,8 @@ class Partition {
   // REQUIRES index < vcpu_count().
   Vcpu& vcpu(uint32_t index) { return *vcpus_[index]; }
   const ReferenceClock& clock() const { return clock_; }
+  // Makes TIME_REF_COUNT continue from `count` (snapshot restore).
+  void RestoreTimeRefCount(uint64_t count) { clock_.Restore(count); }
 
   // ---- guest physical memory (see the file comment) ----
   // Errors as MemoryMap (InvalidArgument, AlreadyExists, NotFound,

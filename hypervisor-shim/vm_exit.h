@@ -36,7 +36,7 @@ struct EptViolationExit {
   uint8_t access = 0;        // MemoryAccess bits
   bool mapped = false;       // true: RAM is there but protection denies the access
   bool mmio = false;         // true: a registered MMIO range; size/value are valid
-  uint8_t size = 0;          // access size in bytes (MMIO; 0 when unknown)
+  uint8_t size = 0;          // access size in bytes (TCG splits 8-byte MMIO into two 4s)
   uint64_t value = 0;        // MMIO write: the data. MMIO read (out): what the guest reads
 };
 
