@@ -91,8 +91,7 @@ absl::Status CounterRegistry::RemoveBalancer(std::string_view name) {
   return absl::OkStatus();
 }
 
-absl::Status CounterRegistry::UpdateBalancer(std::string_view name,
-                                             const BalancerSample& sample) {
+absl::Status CounterRegistry::UpdateBalancer(std::string_view name, const BalancerSample& sample) {
   absl::MutexLock lock(&mu_);
   auto it = balancers_.find(name);
   if (it == balancers_.end()) {

@@ -67,9 +67,9 @@ TEST(CounterRegistry, Errors) {
 TEST(CounterRegistry, WindowedPressure) {
   CounterRegistry reg({.pressure_window = {.window = absl::Seconds(10)}});
   ASSERT_TRUE(reg.AddVm("vm").ok());
-  ASSERT_TRUE(reg.UpdateVm("vm", Sample(0, 100, 90)).ok());   // 90 %
-  ASSERT_TRUE(reg.UpdateVm("vm", Sample(1, 100, 60)).ok());   // 60 %
-  ASSERT_TRUE(reg.UpdateVm("vm", Sample(2, 100, 75)).ok());   // 75 %
+  ASSERT_TRUE(reg.UpdateVm("vm", Sample(0, 100, 90)).ok());  // 90 %
+  ASSERT_TRUE(reg.UpdateVm("vm", Sample(1, 100, 60)).ok());  // 60 %
+  ASSERT_TRUE(reg.UpdateVm("vm", Sample(2, 100, 75)).ok());  // 75 %
   auto v = reg.FindVm("vm");
   EXPECT_EQ(v->Get(VmCounter::kCurrentPressure), 75u);
   EXPECT_EQ(v->Get(VmCounter::kAveragePressure), 75u);

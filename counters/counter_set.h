@@ -106,11 +106,11 @@ inline constexpr size_t kVmCounterCount = 12;
 
 // A whole counter set: names of the set, its CIM classes and its label.
 struct CounterSetDef {
-  std::string_view name;             // "Hyper-V Dynamic Memory VM"
-  std::string_view raw_class;        // Win32_PerfRawData_BalancerStats_...
-  std::string_view formatted_class;  // Win32_PerfFormattedData_BalancerStats_...
-  std::string_view cim_namespace;    // "root/cimv2"
-  std::string_view label;            // windows_exporter instance label: "vm"
+  std::string_view name;                  // "Hyper-V Dynamic Memory VM"
+  std::string_view raw_class;             // Win32_PerfRawData_BalancerStats_...
+  std::string_view formatted_class;       // Win32_PerfFormattedData_BalancerStats_...
+  std::string_view cim_namespace;         // "root/cimv2"
+  std::string_view label;                 // windows_exporter instance label: "vm"
   absl::Span<const CounterDef> counters;  // indexed by the set's enum
 };
 

@@ -143,9 +143,8 @@ TEST(CounterSet, RowsAreConsistent) {
         continue;
       }
       EXPECT_TRUE(metrics.insert(d.metric).second);
-      const std::string prefix = set == &VmCounterSet()
-                                     ? "windows_hyperv_dynamic_memory_vm_"
-                                     : "windows_hyperv_dynamic_memory_balancer_";
+      const std::string prefix = set == &VmCounterSet() ? "windows_hyperv_dynamic_memory_vm_"
+                                                        : "windows_hyperv_dynamic_memory_balancer_";
       EXPECT_EQ(d.metric.substr(0, prefix.size()), prefix);
       const bool total = d.metric.ends_with("_total");
       EXPECT_EQ(d.prometheus_type, total ? PrometheusType::kCounter : PrometheusType::kGauge);

@@ -11,9 +11,9 @@ const absl::Time kT0 = absl::FromUnixSeconds(1'700'000'000);
 TEST(PressurePercent, CommittedOverAssigned) {
   EXPECT_EQ(PressurePercent(415 * kMiB, 500 * kMiB), 83u);
   EXPECT_EQ(PressurePercent(0, 500 * kMiB), 0u);
-  EXPECT_EQ(PressurePercent(500 * kMiB, 0), 0u);           // nothing assigned
+  EXPECT_EQ(PressurePercent(500 * kMiB, 0), 0u);               // nothing assigned
   EXPECT_EQ(PressurePercent(1500 * kMiB, 1000 * kMiB), 150u);  // over 100 is kept
-  EXPECT_EQ(PressurePercent(1, 200), 1u);                  // 0.5 rounds up
+  EXPECT_EQ(PressurePercent(1, 200), 1u);                      // 0.5 rounds up
   EXPECT_EQ(PressurePercent(1, 201), 0u);
   EXPECT_EQ(PressurePercent(~uint64_t{0}, 1), UINT32_MAX);  // saturates, no overflow
 }
@@ -73,8 +73,8 @@ TEST(ComputeVmCounters, NoGuestReportMeansZeroPressure) {
 // uint32 properties saturate instead of wrapping; uint64 ones do not.
 TEST(ComputeVmCounters, ClampsToCimType) {
   VmSample s = Sample();
-  s.physical_bytes = ~uint64_t{0};         // 2^44 MB > uint32
-  s.added_bytes_total = ~uint64_t{0};      // uint64 property
+  s.physical_bytes = ~uint64_t{0};     // 2^44 MB > uint32
+  s.added_bytes_total = ~uint64_t{0};  // uint64 property
   VmCounterValues v = ComputeVmCounters("big", s, PressureStats{});
   EXPECT_EQ(v.Get(VmCounter::kPhysicalMemory), UINT32_MAX);
   EXPECT_EQ(v.Get(VmCounter::kAddedMemory), ~uint64_t{0} >> 20);

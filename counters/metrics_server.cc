@@ -26,29 +26,30 @@ absl::StatusOr<std::unique_ptr<MetricsServer>> MetricsServer::Start(
         absl::StrCat("metrics server '", address, "': port out of range"));
   }
   if (options.max_concurrent_scrapes < 1) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "metrics server '", address, "': max_concurrent_scrapes must be at least 1"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("metrics server '", address, "': max_concurrent_scrapes must be at least 1"));
   }
   if (options.path.empty() || options.path[0] != '/') {
-    return absl::InvalidArgumentError(
-        absl::StrCat("metrics server '", address, "': path '", options.path, "' must start with /"));
+    return absl::InvalidArgumentError(absl::StrCat("metrics server '", address, "': path '",
+                                                   options.path, "' must start with /"));
   }
   if (registry == nullptr) {
     return absl::InvalidArgumentError(
         absl::StrCat("metrics server '", address, "': no counter registry"));
   }
-  const int64_t timeout_ms = std::max<int64_t>(1, absl::ToInt64Milliseconds(options.request_timeout));
+  const int64_t timeout_ms =
+      std::max<int64_t>(1, absl::ToInt64Milliseconds(options.request_timeout));
 
   std::unique_ptr<MetricsServer> server(new MetricsServer());
   server->collector_ = std::make_shared<DynamicMemoryCollector>(registry);
   // prometheus-cpp reports a failed bind by throwing; this is the one place
   // that exception can arise, and it becomes a status here.
   try {
-    server->exposer_ = std::make_unique<prometheus::Exposer>(std::vector<std::string>{
-        "listening_ports", address,                                        //
-        "num_threads", std::to_string(options.max_concurrent_scrapes),     //
-        "request_timeout_ms", std::to_string(timeout_ms),                  //
-        "enable_keep_alive", "no"});
+    server->exposer_ = std::make_unique<prometheus::Exposer>(
+        std::vector<std::string>{"listening_ports", address,                                     //
+                                 "num_threads", std::to_string(options.max_concurrent_scrapes),  //
+                                 "request_timeout_ms", std::to_string(timeout_ms),               //
+                                 "enable_keep_alive", "no"});
   } catch (const std::exception& e) {
     return absl::UnavailableError(
         absl::StrCat("metrics server '", address, "': cannot listen: ", e.what()));

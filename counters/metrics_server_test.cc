@@ -316,8 +316,9 @@ TEST(MetricsServer, ConcurrentScrapesAreBoundedAndExcessWaits) {
   absl::StatusOr<HttpResponse> r = testing::ReadResponse(third->get(), absl::Seconds(30));
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->status, 200);
-  EXPECT_TRUE(HasLine(r->body, "windows_hyperv_dynamic_memory_vm_physical_bytes{vm=\"web1\"} "
-                               "536870912"));
+  EXPECT_TRUE(HasLine(r->body,
+                      "windows_hyperv_dynamic_memory_vm_physical_bytes{vm=\"web1\"} "
+                      "536870912"));
 }
 
 }  // namespace

@@ -18,8 +18,7 @@ PerfInstance Build(const CounterSetDef& set, std::string_view class_name, std::s
   }
   if (raw) {
     const uint64_t ts = ToFileTime(time);
-    for (std::string_view prop :
-         {"Frequency_Object", "Frequency_PerfTime", "Frequency_Sys100NS"}) {
+    for (std::string_view prop : {"Frequency_Object", "Frequency_PerfTime", "Frequency_Sys100NS"}) {
       inst.properties.push_back({prop, CimType::kUint64, kPerfFrequency});
     }
     for (std::string_view prop : {"Timestamp_Object", "Timestamp_PerfTime", "Timestamp_Sys100NS"}) {
@@ -58,8 +57,8 @@ PerfInstance ToPerfRawData(const BalancerCounterValues& v) {
                true);
 }
 PerfInstance ToPerfFormattedData(const BalancerCounterValues& v) {
-  return Build(BalancerCounterSet(), BalancerCounterSet().formatted_class, v.name, v.values,
-               v.time, false);
+  return Build(BalancerCounterSet(), BalancerCounterSet().formatted_class, v.name, v.values, v.time,
+               false);
 }
 
 PerfClassInstances ToPerfInstances(const CounterRegistry::Snapshot& snap) {

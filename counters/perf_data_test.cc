@@ -82,7 +82,8 @@ TEST(PerfData, InstancesOfASnapshot) {
   CounterRegistry reg;
   for (const char* n : {"b", "a"}) {
     ASSERT_TRUE(reg.AddVm(n).ok());
-    ASSERT_TRUE(reg.UpdateVm(n, VmSample{.time = absl::UnixEpoch(), .physical_bytes = 1 << 30}).ok());
+    ASSERT_TRUE(
+        reg.UpdateVm(n, VmSample{.time = absl::UnixEpoch(), .physical_bytes = 1 << 30}).ok());
   }
   ASSERT_TRUE(reg.AddVm("no-sample-yet").ok());
   ASSERT_TRUE(reg.AddBalancer("node0").ok());

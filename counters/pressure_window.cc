@@ -5,8 +5,7 @@
 
 namespace hv::counters {
 
-PressureStats SummarizePressure(absl::Span<const PressureReading> readings,
-                                absl::Duration window) {
+PressureStats SummarizePressure(absl::Span<const PressureReading> readings, absl::Duration window) {
   PressureStats stats;
   if (readings.empty() || window <= absl::ZeroDuration()) return stats;
   absl::Time latest = absl::InfinitePast();
@@ -39,9 +38,7 @@ void PressureWindow::Add(PressureReading reading) {
   latest_ = std::max(latest_, reading.time);
   // Drop what can never be inside the window again, and the oldest beyond
   // max_readings. Readings arrive in time order in practice.
-  auto outside = [this](const PressureReading& r) {
-    return r.time <= latest_ - options_.window;
-  };
+  auto outside = [this](const PressureReading& r) { return r.time <= latest_ - options_.window; };
   readings_.erase(std::remove_if(readings_.begin(), readings_.end(), outside), readings_.end());
   if (readings_.size() > options_.max_readings) {
     readings_.erase(readings_.begin(),

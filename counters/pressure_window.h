@@ -37,8 +37,7 @@ struct PressureStats {
 // Pure: the statistics of the readings in (latest - window, latest]. The
 // readings may be in any order; `latest` is their maximum time. An empty
 // span or a non-positive window yields all zeros.
-PressureStats SummarizePressure(absl::Span<const PressureReading> readings,
-                                absl::Duration window);
+PressureStats SummarizePressure(absl::Span<const PressureReading> readings, absl::Duration window);
 
 struct PressureWindowOptions {
   // Length of the averaging window. Default 60 s. Must be positive.

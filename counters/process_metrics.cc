@@ -175,8 +175,7 @@ absl::Status ProcessMetrics::RecordGrpcRequest(std::string_view method, absl::St
   }
   const std::string m(method);
   impl_->grpc_requests.Add({{"method", m}, {"code", absl::StatusCodeToString(code)}}).Increment();
-  impl_->grpc_duration.Add({{"method", m}}, Buckets(kGrpcLatencyBuckets))
-      .Observe(Seconds(latency));
+  impl_->grpc_duration.Add({{"method", m}}, Buckets(kGrpcLatencyBuckets)).Observe(Seconds(latency));
   return absl::OkStatus();
 }
 

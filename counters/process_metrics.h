@@ -42,7 +42,7 @@ enum class JobResult : uint16_t {
   kException = 10,
 };
 inline constexpr JobResult kAllJobResults[] = {JobResult::kCompleted, JobResult::kTerminated,
-                                              JobResult::kKilled, JobResult::kException};
+                                               JobResult::kKilled, JobResult::kException};
 // Every vmms_* metric family this class exports (the table above).
 inline constexpr std::string_view kProcessMetricNames[] = {
     "vmms_vms",
@@ -65,12 +65,10 @@ struct VmStateCount {
 };
 
 // Histogram buckets, seconds.
-inline constexpr double kBalancerRoundBuckets[] = {0.0001, 0.00025, 0.0005, 0.001, 0.0025,
-                                                   0.005,  0.01,    0.025,  0.05,  0.1,
-                                                   0.25,   0.5,     1,      2.5,   5};
-inline constexpr double kGrpcLatencyBuckets[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-                                                 0.05,   0.1,   0.25,   0.5,   1,    2.5,
-                                                 5,      10,    30};
+inline constexpr double kBalancerRoundBuckets[] = {
+    0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5};
+inline constexpr double kGrpcLatencyBuckets[] = {
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
 
 class ProcessMetrics {
  public:

@@ -138,8 +138,7 @@ TEST(ProcessMetrics, GrpcRequests) {
   const std::string method = "/hv.cim.v1.Cim/GetInstance";
   ASSERT_TRUE(m.RecordGrpcRequest(method, absl::StatusCode::kOk, absl::Milliseconds(2)).ok());
   ASSERT_TRUE(m.RecordGrpcRequest(method, absl::StatusCode::kOk, absl::Milliseconds(4)).ok());
-  ASSERT_TRUE(
-      m.RecordGrpcRequest(method, absl::StatusCode::kNotFound, absl::Milliseconds(1)).ok());
+  ASSERT_TRUE(m.RecordGrpcRequest(method, absl::StatusCode::kNotFound, absl::Milliseconds(1)).ok());
   EXPECT_EQ(m.RecordGrpcRequest("", absl::StatusCode::kOk, absl::Seconds(1)).code(),
             absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(m.RecordGrpcRequest("a b", absl::StatusCode::kOk, absl::Seconds(1)).code(),

@@ -20,7 +20,7 @@ void AppendFamilies(const CounterSetDef& set,
     family.name = std::string(def.metric);
     family.help = std::string(def.help);
     family.type = def.prometheus_type == PrometheusType::kCounter ? prometheus::MetricType::Counter
-                                                                   : prometheus::MetricType::Gauge;
+                                                                  : prometheus::MetricType::Gauge;
     family.metric.resize(instances.size());
     for (size_t k = 0; k < instances.size(); ++k) {
       prometheus::ClientMetric& m = family.metric[k];

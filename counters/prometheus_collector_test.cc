@@ -116,8 +116,9 @@ TEST(DynamicMemoryCollector, NamesAreEscaped) {
   ASSERT_TRUE(reg.AddVm(name).ok());
   ASSERT_TRUE(reg.UpdateVm(name, Web1()).ok());
   DynamicMemoryCollector c(&reg);
-  EXPECT_TRUE(HasLine(Render(c), "windows_hyperv_dynamic_memory_vm_physical_bytes"
-                                 "{vm=\"web \\\"1\\\"\\\\x\\ny\"} 536870912"));
+  EXPECT_TRUE(HasLine(Render(c),
+                      "windows_hyperv_dynamic_memory_vm_physical_bytes"
+                      "{vm=\"web \\\"1\\\"\\\\x\\ny\"} 536870912"));
 }
 
 // The CIM perf-class values and the Prometheus values of one snapshot agree
@@ -154,8 +155,8 @@ TEST(DynamicMemoryCollector, CimAndPrometheusAgreeOnOneSnapshot) {
   auto check = [&](const CounterSetDef& set, const std::vector<PerfInstance>& instances) {
     for (const CounterDef& d : set.counters) {
       if (d.metric.empty()) continue;
-      auto fam = std::find_if(prom.begin(), prom.end(),
-                              [&](const auto& f) { return f.name == d.metric; });
+      auto fam =
+          std::find_if(prom.begin(), prom.end(), [&](const auto& f) { return f.name == d.metric; });
       ASSERT_NE(fam, prom.end()) << d.metric;
       ASSERT_EQ(fam->metric.size(), instances.size()) << d.metric;
       for (size_t k = 0; k < instances.size(); ++k) {
@@ -163,8 +164,8 @@ TEST(DynamicMemoryCollector, CimAndPrometheusAgreeOnOneSnapshot) {
         ASSERT_EQ(m.label.size(), 1u);
         EXPECT_EQ(m.label[0].name, set.label);
         EXPECT_EQ(m.label[0].value, instances[k].name);
-        const double value = d.prometheus_type == PrometheusType::kCounter ? m.counter.value
-                                                                           : m.gauge.value;
+        const double value =
+            d.prometheus_type == PrometheusType::kCounter ? m.counter.value : m.gauge.value;
         const PerfProperty* p = instances[k].Find(d.wmi_property);
         ASSERT_NE(p, nullptr);
         EXPECT_EQ(value, ToPrometheusValue(d.conversion, p->value))

@@ -89,7 +89,8 @@ std::set<std::string> KnownMetrics() {
   for (std::string_view n : kProcessMetricNames) {
     known.emplace(n);
     if (n.ends_with("_seconds")) {  // histogram series
-      for (const char* suffix : {"_bucket", "_sum", "_count"}) known.insert(std::string(n) + suffix);
+      for (const char* suffix : {"_bucket", "_sum", "_count"})
+        known.insert(std::string(n) + suffix);
     }
   }
   return known;
@@ -133,8 +134,7 @@ TEST(Dashboard, ShowsDemandVsAssignedPressureAndBalancerMemory) {
         demand = true;
         // The description says what the product is, since it is not an exporter metric.
         EXPECT_NE(p.description.find("committed"), std::string::npos) << p.title;
-        EXPECT_NE(p.description.find("physical_bytes x pressure_current_ratio"),
-                  std::string::npos);
+        EXPECT_NE(p.description.find("physical_bytes x pressure_current_ratio"), std::string::npos);
       }
       if (e.find("pressure_current_ratio") != std::string::npos &&
           e.find("physical_bytes") == std::string::npos) {
@@ -152,8 +152,8 @@ TEST(Dashboard, VariablesUseTheExporterLabels) {
   Struct dash = LoadDashboard();
   ASSERT_TRUE(dash.fields().count("templating"));
   std::set<std::string> names;
-  for (const Value& v : dash.fields().at("templating").struct_value().fields().at("list")
-                            .list_value().values()) {
+  for (const Value& v :
+       dash.fields().at("templating").struct_value().fields().at("list").list_value().values()) {
     names.insert(v.struct_value().fields().at("name").string_value());
   }
   EXPECT_TRUE(names.count(std::string(VmCounterSet().label)));

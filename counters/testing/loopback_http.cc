@@ -34,8 +34,8 @@ absl::Status PollFor(int fd, short events, absl::Time deadline, std::string_view
     int n = poll(&p, 1, MsLeft(deadline));
     if (n > 0) return absl::OkStatus();
     if (n == 0) {
-      return absl::DeadlineExceededError(
-          absl::StrCat("loopback http: timed out waiting to ", absl::string_view(what.data(), what.size())));
+      return absl::DeadlineExceededError(absl::StrCat("loopback http: timed out waiting to ",
+                                                      absl::string_view(what.data(), what.size())));
     }
     if (errno != EINTR) return absl::ErrnoToStatus(errno, "loopback http: poll");
   }
@@ -144,8 +144,7 @@ absl::StatusOr<HttpResponse> ReadResponse(int fd, absl::Duration timeout) {
       if (!absl::SimpleAtoi(absl::StripAsciiWhitespace(line.substr(15)), &length) ||
           resp.body.size() != length) {
         return absl::DataLossError(absl::StrCat("loopback http: body has ", resp.body.size(),
-                                                " bytes, Content-Length says ",
-                                                line.substr(15)));
+                                                " bytes, Content-Length says ", line.substr(15)));
       }
     }
   }

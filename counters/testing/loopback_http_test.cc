@@ -59,7 +59,8 @@ class OneShotServer {
 };
 
 TEST(LoopbackHttp, GetParsesStatusHeadersBody) {
-  OneShotServer server("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello");
+  OneShotServer server(
+      "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello");
   absl::StatusOr<HttpResponse> r = HttpGet(server.port(), "/metrics", absl::Seconds(10));
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->status, 200);

@@ -81,8 +81,7 @@ Stats TimeScrapes(int port, const std::string& path, int warmup, int scrapes, in
         (expect_status == 200 && CountVmSeries(r->body) != expect_vm_series)) {
       std::fprintf(stderr, "bad scrape of %s: %s status=%d vm_series=%zu (want %zu)\n",
                    path.c_str(), r.ok() ? "ok" : std::string(r.status().message()).c_str(),
-                   r.ok() ? r->status : 0, r.ok() ? CountVmSeries(r->body) : 0,
-                   expect_vm_series);
+                   r.ok() ? r->status : 0, r.ok() ? CountVmSeries(r->body) : 0, expect_vm_series);
       std::exit(1);
     }
     if (i >= warmup) ms.push_back(std::chrono::duration<double, std::milli>(end - start).count());
@@ -251,8 +250,8 @@ int main(int argc, char** argv) {
     if (n == 1000) at_1000 = s.median_ms;
   }
   if (at_1000 >= 0) {
-    std::printf("1000 VMs: median %.3f ms (goal <= 20 ms: %s; windows_exporter ~30 ms)\n",
-                at_1000, at_1000 <= 20.0 ? "met" : "NOT met");
+    std::printf("1000 VMs: median %.3f ms (goal <= 20 ms: %s; windows_exporter ~30 ms)\n", at_1000,
+                at_1000 <= 20.0 ? "met" : "NOT met");
   }
   return 0;
 }
