@@ -182,31 +182,45 @@ void Print(const char* what, int vms, const Stats& s, double base_ms, double flo
               s.median_ms / floor_ms);
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+struct Args {
   std::vector<int> sizes = {10, 100, 500, 1000};
   int scrapes = 50;
   int warmup = 5;
+};
+
+bool ParseArgs(int argc, char** argv, Args& args) {
   for (int i = 1; i < argc; ++i) {
     absl::string_view arg(argv[i]);
     if (absl::ConsumePrefix(&arg, "--vms=")) {
-      sizes.clear();
+      args.sizes.clear();
       for (absl::string_view v : absl::StrSplit(arg, ',')) {
         int n = 0;
-        if (!absl::SimpleAtoi(v, &n) || n < 0) return 2;
-        sizes.push_back(n);
+        if (!absl::SimpleAtoi(v, &n) || n < 0) return false;
+        args.sizes.push_back(n);
       }
     } else if (absl::ConsumePrefix(&arg, "--scrapes=")) {
-      if (!absl::SimpleAtoi(arg, &scrapes) || scrapes < 1) return 2;
+      if (!absl::SimpleAtoi(arg, &args.scrapes) || args.scrapes < 1) return false;
     } else if (absl::ConsumePrefix(&arg, "--warmup=")) {
-      if (!absl::SimpleAtoi(arg, &warmup) || warmup < 0) return 2;
+      if (!absl::SimpleAtoi(arg, &args.warmup) || args.warmup < 0) return false;
     } else {
-      std::fprintf(stderr, "usage: %s [--vms=10,100,500,1000] [--scrapes=50] [--warmup=5]\n",
-                   argv[0]);
-      return 2;
+      return false;
     }
   }
+  return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Args args;
+  if (!ParseArgs(argc, argv, args)) {
+    std::fprintf(stderr, "usage: %s [--vms=10,100,500,1000] [--scrapes=50] [--warmup=5]\n",
+                 argv[0]);
+    return 2;
+  }
+  const std::vector<int>& sizes = args.sizes;
+  const int scrapes = args.scrapes;
+  const int warmup = args.warmup;
 
   hv::counters::MetricsServerOptions options;
   options.port = 0;
