@@ -7,7 +7,6 @@
 static uint64_t free_bm[PMM_MAX_PAGES / 64];
 static uint64_t present_bm[PMM_MAX_PAGES / 64];
 static uint64_t free_count, total_count, kernel_count, ballooned_count, hot_added_count;
-static uint64_t chunk_hint, page_hint;
 
 static int test(const uint64_t* bm, uint64_t pfn) { return (bm[pfn / 64] >> (pfn % 64)) & 1; }
 static void set(uint64_t* bm, uint64_t pfn) { bm[pfn / 64] |= 1ull << (pfn % 64); }
@@ -39,15 +38,15 @@ void pmm_init(const void* boot, uint64_t kernel_end) {
 
 uint64_t pmm_alloc_chunk(void) {
   const uint64_t words = PMM_MAX_PAGES / 64;
-  for (uint64_t k = 0; k < words; k += 8) {
-    uint64_t w = (chunk_hint + k) % words;
-    w -= w % 8;
+  /* First fit from the bottom: recently freed (host-resident) memory is
+   * reused before untouched memory, so a balloon after a workload shrinks
+   * returns pages the host actually backs. */
+  for (uint64_t w = 0; w < words; w += 8) {
     int all = 1;
     for (int j = 0; j < 8 && all; ++j) all = free_bm[w + j] == ~0ull;
     if (!all) continue;
     for (int j = 0; j < 8; ++j) free_bm[w + j] = 0;
     free_count -= PMM_CHUNK_PAGES;
-    chunk_hint = w;
     return w * 64;
   }
   return 0;
@@ -55,13 +54,11 @@ uint64_t pmm_alloc_chunk(void) {
 
 uint64_t pmm_alloc_page(void) {
   const uint64_t words = PMM_MAX_PAGES / 64;
-  for (uint64_t k = 0; k < words; ++k) {
-    const uint64_t w = (page_hint + k) % words;
+  for (uint64_t w = 0; w < words; ++w) {
     if (free_bm[w] == 0) continue;
     const uint64_t pfn = w * 64 + (uint64_t)__builtin_ctzll(free_bm[w]);
     clear(free_bm, pfn);
     --free_count;
-    page_hint = w;
     return pfn;
   }
   return 0;

@@ -1,0 +1,80 @@
+#include "worker/devices/dynmem/partition_dm_memory.h"
+
+#include <algorithm>
+#include <iterator>
+#include <vector>
+
+namespace hv::worker {
+namespace {
+constexpr uint64_t kPage = 4096;
+}  // namespace
+
+PartitionDmMemory::PartitionDmMemory(shim::Partition* partition)
+    : partition_(partition), granule_(std::max<uint64_t>(partition->unmap_granularity(), kPage)) {}
+
+absl::Status PartitionDmMemory::ReleasePages(uint64_t pfn, uint64_t count) {
+  const uint64_t lo = pfn * kPage, hi = (pfn + count) * kPage;
+  const uint64_t a = (lo + granule_ - 1) / granule_ * granule_, b = hi / granule_ * granule_;
+  absl::MutexLock lock(&mu_);
+  if (a >= b) {
+    kept_mapped_pages_ += count;
+    return absl::OkStatus();
+  }
+  kept_mapped_pages_ += count - (b - a) / kPage;
+  if (absl::Status s = partition_->Unmap(a, b - a); !s.ok()) return s;
+  unmapped_bytes_ += b - a;
+  // Insert [a, b), merging with neighbours.
+  uint64_t start = a, end = b;
+  auto it = unmapped_.lower_bound(a);
+  if (it != unmapped_.begin() && std::prev(it)->second == a) {
+    --it;
+    start = it->first;
+    it = unmapped_.erase(it);
+  }
+  if (it != unmapped_.end() && it->first == b) {
+    end = it->second;
+    unmapped_.erase(it);
+  }
+  unmapped_[start] = end;
+  return absl::OkStatus();
+}
+
+absl::Status PartitionDmMemory::RestorePages(uint64_t pfn, uint64_t count) {
+  const uint64_t lo = pfn * kPage / granule_ * granule_;
+  const uint64_t hi = ((pfn + count) * kPage + granule_ - 1) / granule_ * granule_;
+  absl::MutexLock lock(&mu_);
+  std::vector<std::pair<uint64_t, uint64_t>> pieces;
+  auto it = unmapped_.upper_bound(lo);
+  if (it != unmapped_.begin()) --it;
+  for (; it != unmapped_.end() && it->first < hi; ++it) {
+    const uint64_t s = std::max(lo, it->first), e = std::min(hi, it->second);
+    if (s < e) pieces.push_back({s, e});
+  }
+  for (const auto& [s, e] : pieces) {
+    if (absl::Status st = partition_->MapRam(s, e - s); !st.ok()) return st;
+    // Remove [s, e) from its interval.
+    auto iv = std::prev(unmapped_.upper_bound(s));
+    const uint64_t is = iv->first, ie = iv->second;
+    unmapped_.erase(iv);
+    if (is < s) unmapped_[is] = s;
+    if (e < ie) unmapped_[e] = ie;
+    unmapped_bytes_ -= e - s;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status PartitionDmMemory::AddMemory(uint64_t pfn, uint64_t count) {
+  return partition_->MapRam(pfn * kPage, count * kPage);
+}
+
+uint64_t PartitionDmMemory::unmapped_bytes() const {
+  absl::MutexLock lock(&mu_);
+  return unmapped_bytes_;
+}
+
+uint64_t PartitionDmMemory::kept_mapped_pages() const {
+  absl::MutexLock lock(&mu_);
+  return kept_mapped_pages_;
+}
+
+}  // namespace hv::worker

@@ -1,0 +1,130 @@
+#include "worker/vmbus/vmbus_host.h"
+
+#include <cstring>
+#include <utility>
+
+#include "absl/time/clock.h"
+#include "hypervisor-shim/vcpu.h"
+#include "wire/tlfs.h"
+
+namespace hv::worker {
+
+VmbusHost::VmbusHost(shim::Partition* partition, shim::HypercallDispatcher* dispatcher,
+                     EventLog* events, const Clock* clock, std::function<void()> wake_guest,
+                     VmbusHostOptions options)
+    : partition_(partition),
+      dispatcher_(dispatcher),
+      wake_guest_(std::move(wake_guest)),
+      options_(options),
+      ram_(partition),
+      mailbox_(HV_VMBUS_MESSAGE_SINT),
+      server_(&ram_, this, events, clock, options.server) {}
+
+VmbusHost::~VmbusHost() { Stop(); }
+
+absl::StatusOr<uint32_t> VmbusHost::AddDevice(const vmbus_guid& class_id,
+                                              const vmbus_guid& instance, VmbusDevice* device,
+                                              std::function<void()> poll) {
+  absl::MutexLock lock(&mu_);
+  absl::StatusOr<uint32_t> relid = server_.AddDevice(class_id, instance, device);
+  if (relid.ok() && poll) polls_.push_back(std::move(poll));
+  return relid;
+}
+
+absl::Status VmbusHost::Start() {
+  if (started_) return absl::FailedPreconditionError("vmbus host: already started");
+  started_ = true;
+  dispatcher_->Register(HVCALL_POST_MESSAGE, [this](shim::Vcpu& v, const shim::HypercallInput& in) {
+    return OnPostMessage(v, in);
+  });
+  dispatcher_->Register(HVCALL_SIGNAL_EVENT, [this](shim::Vcpu& v, const shim::HypercallInput& in) {
+    return OnSignalEvent(v, in);
+  });
+  // EOM (the guest freed its slot) and SIMP (the page moved) are the moments
+  // the next queued message can go in.
+  partition_->vcpu(0).synthetic_registers().set_write_observer([this](uint32_t name, uint64_t) {
+    if (name == HV_REGISTER_EOM || name == HV_REGISTER_SIMP) {
+      absl::MutexLock lock(&mu_);
+      DeliverLocked();
+    }
+  });
+  thread_ = std::thread([this] { PollLoop(); });
+  return absl::OkStatus();
+}
+
+void VmbusHost::Stop() {
+  if (!started_) return;
+  started_ = false;
+  stop_ = true;
+  if (thread_.joinable()) thread_.join();
+  dispatcher_->Unregister(HVCALL_POST_MESSAGE);
+  dispatcher_->Unregister(HVCALL_SIGNAL_EVENT);
+  partition_->vcpu(0).synthetic_registers().set_write_observer(nullptr);
+}
+
+void VmbusHost::PostMessage(absl::Span<const uint8_t> message) {
+  mailbox_.Enqueue(HV_MESSAGE_TYPE_VMBUS, message);
+}
+
+void VmbusHost::SignalGuest(uint32_t) { wake_needed_ = true; }
+
+void VmbusHost::DeliverLocked() {
+  const uint64_t simp = partition_->vcpu(0).synthetic_registers().simp();
+  absl::StatusOr<bool> delivered = mailbox_.Deliver(&ram_, simp);
+  if (delivered.ok() && *delivered) wake_needed_ = true;
+}
+
+shim::HypercallOutcome VmbusHost::OnPostMessage(shim::Vcpu& vcpu,
+                                                const shim::HypercallInput& in) {
+  hv_post_message_input msg;
+  if (in.fast || in.input_param % 8 != 0) return {HV_STATUS_INVALID_ALIGNMENT, 0};
+  if (!vcpu.partition().ReadGpa(in.input_param, &msg, sizeof(msg)).ok()) {
+    return {HV_STATUS_INVALID_PARAMETER, 0};
+  }
+  if (msg.payload_size > HV_MESSAGE_PAYLOAD_BYTES) return {HV_STATUS_INVALID_PARAMETER, 0};
+  absl::MutexLock lock(&mu_);
+  const uint16_t status = server_.OnPostMessage(
+      msg.connection_id, msg.message_type, absl::MakeConstSpan(msg.payload, msg.payload_size));
+  DeliverLocked();
+  return {status, 0};
+}
+
+shim::HypercallOutcome VmbusHost::OnSignalEvent(shim::Vcpu& vcpu,
+                                                const shim::HypercallInput& in) {
+  hv_signal_event_input ev;
+  if (in.fast) {
+    static_assert(sizeof(ev) == sizeof(uint64_t));
+    std::memcpy(&ev, &in.input_param, sizeof(ev));
+  } else if (!vcpu.partition().ReadGpa(in.input_param, &ev, sizeof(ev)).ok()) {
+    return {HV_STATUS_INVALID_PARAMETER, 0};
+  }
+  absl::MutexLock lock(&mu_);
+  const uint16_t status = server_.OnSignalEvent(ev.connection_id);
+  DeliverLocked();
+  return {status, 0};
+}
+
+void VmbusHost::PollLoop() {
+  while (!stop_) {
+    {
+      absl::MutexLock lock(&mu_);
+      for (auto& poll : polls_) poll();
+      server_.PollChannels();
+      DeliverLocked();
+    }
+    if (wake_needed_.exchange(false) && wake_guest_) wake_guest_();
+    absl::SleepFor(options_.poll_interval);
+  }
+}
+
+VmbusServerCounters VmbusHost::counters() const {
+  absl::MutexLock lock(&mu_);
+  return server_.counters();
+}
+
+bool VmbusHost::connected() const {
+  absl::MutexLock lock(&mu_);
+  return server_.connected();
+}
+
+}  // namespace hv::worker

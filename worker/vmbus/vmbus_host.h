@@ -1,0 +1,88 @@
+// VmbusHost: wires the pure VMBus server and its devices to a running
+// hypervisor-shim partition. It
+//  - registers HvCallPostMessage (0x5C) and HvCallSignalEvent (0x5D) with the
+//    partition's HypercallDispatcher (handled on the vCPU thread);
+//  - delivers host->guest channel messages into vCPU 0's SynIC message page
+//    (SynicMailbox), again whenever the guest writes EOM or SIMP;
+//  - runs a poll thread that drives device timers (transaction timeouts,
+//    heartbeats, balancer moves), drains rings the guest wrote without
+//    signalling, and kicks vCPU 0 when the guest has something to read.
+// One mutex serialises the server and every device callback, so the server's
+// single-thread contract holds although two threads drive it.
+//
+// Thread-safe. Destroy (or Stop) before the partition and the dispatcher.
+#ifndef HV_WORKER_VMBUS_VMBUS_HOST_H_
+#define HV_WORKER_VMBUS_VMBUS_HOST_H_
+
+#include <atomic>
+#include <functional>
+#include <thread>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/time.h"
+#include "hypervisor-shim/hypercall_dispatcher.h"
+#include "hypervisor-shim/partition.h"
+#include "worker/vmbus/partition_guest_ram.h"
+#include "worker/vmbus/synic_mailbox.h"
+#include "worker/vmbus/vmbus_server.h"
+
+namespace hv::worker {
+
+struct VmbusHostOptions {
+  // Period of the poll thread (default 10 ms).
+  absl::Duration poll_interval = absl::Milliseconds(10);
+  VmbusServerOptions server;
+};
+
+class VmbusHost : private VmbusHostPort {
+ public:
+  // `wake_guest` kicks vCPU 0 out of HLT (e.g. VcpuRunner::Kick(0)); it is
+  // called from the poll thread only. All pointers must outlive the host.
+  VmbusHost(shim::Partition* partition, shim::HypercallDispatcher* dispatcher, EventLog* events,
+            const Clock* clock, std::function<void()> wake_guest, VmbusHostOptions options = {});
+  ~VmbusHost() override;
+
+  // Offers `device`; `poll` (may be empty) runs on every poll pass with the
+  // host lock held, on the poll thread. Call before Start.
+  absl::StatusOr<uint32_t> AddDevice(const vmbus_guid& class_id, const vmbus_guid& instance,
+                                     VmbusDevice* device, std::function<void()> poll);
+  // Registers the hypercalls and the register observer; starts polling.
+  absl::Status Start();
+  // Stops polling and unregisters the hypercalls. Idempotent.
+  void Stop();
+
+  VmbusServerCounters counters() const;
+  bool connected() const;
+
+ private:
+  void PostMessage(absl::Span<const uint8_t> message) override;
+  void SignalGuest(uint32_t child_relid) override;
+  shim::HypercallOutcome OnPostMessage(shim::Vcpu& vcpu, const shim::HypercallInput& in);
+  shim::HypercallOutcome OnSignalEvent(shim::Vcpu& vcpu, const shim::HypercallInput& in);
+  void DeliverLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void PollLoop();
+
+  shim::Partition* const partition_;
+  shim::HypercallDispatcher* const dispatcher_;
+  std::function<void()> wake_guest_;
+  const VmbusHostOptions options_;
+  PartitionGuestRam ram_;
+  SynicMailbox mailbox_;
+  std::atomic<bool> wake_needed_{false};
+
+  mutable absl::Mutex mu_;
+  VmbusServer server_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::function<void()>> polls_ ABSL_GUARDED_BY(mu_);
+
+  std::atomic<bool> stop_{false};
+  bool started_ = false;
+  std::thread thread_;
+};
+
+}  // namespace hv::worker
+
+#endif  // HV_WORKER_VMBUS_VMBUS_HOST_H_
