@@ -70,6 +70,12 @@
 #define HV_STATUS_NOT_ACKNOWLEDGED 0x0014u
 #define HV_STATUS_TIME_OUT 0x0078u
 
+/* The KVM backend's hypercall page holds "OUT HV_HYPERCALL_IO_PORT, AL; RET"
+ * (E6 F1 C3), because KVM handles VMCALL inside the kernel; the TCG backend's
+ * holds "VMCALL; RET" (0F 01 C1 C3). Guests only ever call the page, so they
+ * never use this port directly. Legacy FPU port range, unused otherwise. */
+#define HV_HYPERCALL_IO_PORT 0xF1u
+
 /* ---- Hypercall input value (RCX), hyperv.md §3 ---- */
 #define HV_HYPERCALL_CODE_MASK 0xFFFFull             /* bits 0-15 */
 #define HV_HYPERCALL_FAST_BIT (1ull << 16)

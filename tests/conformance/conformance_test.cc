@@ -2,6 +2,7 @@
 // KVM cases skip without /dev/kvm; tests/kvm/run.sh runs them in nested KVM.
 #include <unistd.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <thread>
@@ -36,7 +37,9 @@ class ConformanceTest : public ::testing::Test {
   // The harness for `guest`, or nullptr after GTEST_SKIP (backend missing).
   std::unique_ptr<GuestHarness> Make(std::string_view guest, uint32_t vcpus = 1) {
     auto h = GuestHarness::Create(B::kKind, guest, vcpus);
-    if (absl::IsUnavailable(h.status())) {
+    // HV_REQUIRE_KVM=1 (the nested harness) turns a missing backend into a
+    // failure, so a green run inside QEMU cannot be all skips.
+    if (absl::IsUnavailable(h.status()) && getenv("HV_REQUIRE_KVM") == nullptr) {
       skipped_ = true;
       return nullptr;
     }

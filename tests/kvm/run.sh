@@ -1,0 +1,68 @@
+#!/bin/sh
+# Nested-KVM harness (../shared/reference/nested-kvm.md): boots Debian's kernel
+# under qemu-system-x86_64 TCG with an AMD SVM CPU (-cpu max), loads kvm_amd,
+# and runs the hypervisor-shim conformance suite on the KVM backend inside.
+# Fails loudly unless the suite passed inside the guest.
+#
+#   tests/kvm/run.sh BUILD_DIR        (vmms.sh test --stage=kvm calls it)
+#
+# Needs qemu-system-x86 busybox-static cpio (scripts/setup.sh group kvm). The
+# kernel .deb is fetched once with `apt-get download` and cached (only the 5
+# needed files) under tests/kvm/cache/ (git-ignored).
+set -eu
+HERE=$(cd "$(dirname "$0")" && pwd)
+BUILD=$(cd "${1:-build}" && pwd)
+CACHE=$HERE/cache
+TEST_BIN=$BUILD/tests/conformance/shim_conformance_test
+die() { echo "tests/kvm/run.sh: FAIL: $*" >&2; exit 1; }
+
+for tool in qemu-system-x86_64 cpio apt-get dpkg-deb; do
+  command -v $tool >/dev/null || die "$tool is missing (scripts/setup.sh group kvm)"
+done
+[ -x /bin/busybox ] || die "/bin/busybox is missing (busybox-static)"
+[ -x "$TEST_BIN" ] || die "$TEST_BIN is not built (ninja -C $BUILD shim_conformance_test)"
+
+# 1. Kernel + the four KVM modules, cached.
+mkdir -p "$CACHE"
+KROOT=$CACHE/kernel
+if [ ! -f "$CACHE/kernel.ok" ]; then
+  PKG=$(apt-cache depends linux-image-amd64 | sed -n 's/.*Depends: \(linux-image-[0-9].*-amd64\)$/\1/p' | head -1)
+  [ -n "$PKG" ] || die "cannot resolve the Debian kernel package (apt-cache depends linux-image-amd64)"
+  (cd "$CACHE" && rm -f ./*.deb && timeout 600 apt-get download "$PKG") || die "apt-get download $PKG"
+  rm -rf "$KROOT" && mkdir -p "$KROOT"
+  dpkg-deb --fsys-tarfile "$CACHE"/"$PKG"_*.deb | tar -x -C "$KROOT" --wildcards './boot/vmlinuz-*' \
+    '*/kvm/kvm.ko' '*/kvm/kvm-amd.ko' '*/virt/lib/irqbypass.ko' '*/ccp/ccp.ko' || die "extract $PKG"
+  rm -f "$CACHE"/*.deb
+  touch "$CACHE/kernel.ok"
+fi
+KVER=$(ls "$KROOT/lib/modules" | head -1)
+MODDIR=$KROOT/lib/modules/$KVER/kernel
+
+# 2. initramfs: busybox, /init, the test binary with its loader and libraries.
+ROOT=$(mktemp -d)
+trap 'rm -rf "$ROOT"' EXIT
+mkdir -p "$ROOT/bin" "$ROOT/proc" "$ROOT/sys" "$ROOT/dev" "$ROOT/lib/modules" "$ROOT/shim/lib"
+cp /bin/busybox "$ROOT/bin/busybox"
+cp "$HERE/init" "$ROOT/init" && chmod +x "$ROOT/init"
+cp "$TEST_BIN" "$ROOT/shim/"
+ldd "$TEST_BIN" | awk '/=> \//{print $3}' | while read -r lib; do cp -L "$lib" "$ROOT/shim/lib/"; done
+LOADER=$(ldd "$TEST_BIN" | awk '/ld-linux/{print $1}')
+cp -L "$LOADER" "$ROOT/shim/ld.so"
+cp "$MODDIR/virt/lib/irqbypass.ko" "$MODDIR/arch/x86/kvm/kvm.ko" "$MODDIR/arch/x86/kvm/kvm-amd.ko" \
+   "$MODDIR/drivers/crypto/ccp/ccp.ko" "$ROOT/lib/modules/"
+(cd "$ROOT" && find . | cpio -o -H newc --quiet | gzip -1) > "$ROOT.initrd.gz"
+trap 'rm -rf "$ROOT" "$ROOT.initrd.gz"' EXIT
+
+# 3. Boot under TCG with an SVM-capable AMD model; the serial console is the log.
+LOG=$BUILD/tests/kvm-nested.log
+mkdir -p "$(dirname "$LOG")"
+echo "tests/kvm/run.sh: booting $KVER under qemu (log: $LOG)"
+START=$(date +%s)
+timeout 900 qemu-system-x86_64 -machine q35 -cpu max -m 2048 -smp 2 -accel tcg \
+  -kernel "$KROOT/boot/vmlinuz-$KVER" -initrd "$ROOT.initrd.gz" \
+  -append 'console=ttyS0 panic=-1 quiet' -nographic -no-reboot </dev/null >"$LOG" 2>&1 \
+  || { tail -n 40 "$LOG"; die "qemu failed or timed out (rc=$?)"; }
+END=$(date +%s)
+grep -E 'SHIMKVM|\[  (PASSED|FAILED|SKIPPED) |\[==========\]' "$LOG" || true
+grep -q 'SHIMKVM RESULT=PASS' "$LOG" || { grep -E 'Failure|FAILED|Expected|Which is' "$LOG" | head -40; die "the conformance suite did not pass on KVM (see $LOG)"; }
+echo "tests/kvm/run.sh: PASS: conformance suite green on nested KVM ($((END - START)) s)"
