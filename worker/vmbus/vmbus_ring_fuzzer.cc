@@ -39,9 +39,17 @@ class EchoDevice : public VmbusDevice {
   PacketSink* sink = nullptr;
 };
 
+// Fills [kBase, kBase+bytes) with the input repeated.
+void Fill(BufferGuestRam& ram, size_t bytes, const uint8_t* data, size_t size) {
+  if (size == 0) return;
+  for (size_t off = 0; off < bytes; off += size) {
+    std::memcpy(ram.At(kBase + off), data, std::min(size, bytes - off));
+  }
+}
+
 void FuzzRing(const uint8_t* data, size_t size) {
   BufferGuestRam ram(kBase, 4 * 4096);
-  for (size_t i = 0; i < 4 * 4096 && size > 0; ++i) *ram.At(kBase + i) = data[i % size];
+  Fill(ram, 4 * 4096, data, size);
   auto ring = Ring::Create(&ram, {kBase, kBase + 4096, kBase + 2 * 4096, kBase + 3 * 4096});
   if (!ring.ok()) __builtin_trap();
   for (int i = 0; i < 64; ++i) {
@@ -56,12 +64,13 @@ void FuzzRing(const uint8_t* data, size_t size) {
 
 void FuzzServer(const uint8_t* data, size_t size) {
   BufferGuestRam ram(kBase, 16 * 4096);
-  for (size_t i = 0; i < 16 * 4096 && size > 0; ++i) *ram.At(kBase + i) = data[i % size];
+  Fill(ram, 16 * 4096, data, size);
   NullPort port;
   EventLog events(8);
   FakeClock clock;
   VmbusServerOptions options;
   options.max_gpadl_pages = 32;
+  options.packets_per_pass = 4;
   VmbusServer server(&ram, &port, &events, &clock, options);
   EchoDevice device;
   vmbus_guid g = {};
@@ -72,7 +81,7 @@ void FuzzServer(const uint8_t* data, size_t size) {
   c.vmbus_version_requested = VMBUS_VERSION_WIN10;
   server.OnPostMessage(1, 1, absl::MakeConstSpan(reinterpret_cast<uint8_t*>(&c), sizeof(c)));
   size_t i = 0;
-  while (i < size) {
+  for (int budget = 0; i < size && budget < 64; ++budget) {
     const size_t len = std::min<size_t>(data[i], size - i - 1);
     std::vector<uint8_t> msg(data + i + 1, data + i + 1 + len);
     i += 1 + len;
