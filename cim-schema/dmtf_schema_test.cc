@@ -11,8 +11,10 @@ namespace hv::cim {
 namespace {
 
 std::string DmtfRoot() {
+  // HV_SOURCE_DIR is set by hv_test; fall back to this file's location.
   const char* src = std::getenv("HV_SOURCE_DIR");
-  std::string base = src ? src : ".";
+  std::string base =
+      src ? src : std::filesystem::path(__FILE__).parent_path().parent_path().string();
   return base + "/../shared/data/dmtf-cim-schema-2.49/cim_schema_2.49.0.mof";
 }
 

@@ -20,6 +20,14 @@ enum class Form { kWbemUri, kWmi };
 // Cheap shape test for a nested instance path inside a quoted key value:
 // [prefix:]Ident.Ident=  or  [prefix:]Ident=@
 bool LooksLikeInstancePath(absl::string_view s) {
+  // Skip a "\\server\" or "//host/" prefix (a host may contain dots).
+  for (absl::string_view lead : {"\\\\", "//"}) {
+    if (s.substr(0, 2) == lead) {
+      size_t sep = s.find(lead[0], 2);
+      if (sep == absl::string_view::npos) return false;
+      s.remove_prefix(sep + 1);
+    }
+  }
   size_t stop = s.find_first_of(".=\"");
   if (stop == absl::string_view::npos || stop == 0) return false;
   size_t colon = s.substr(0, stop).rfind(':');
@@ -38,8 +46,9 @@ bool LooksLikeInstancePath(absl::string_view s) {
 
 class PathParser {
  public:
-  PathParser(absl::string_view text, Form form, int depth, const ObjectPathLimits& limits)
-      : t_(text), form_(form), depth_(depth), limits_(limits) {}
+  PathParser(absl::string_view text, Form form, int depth, const ObjectPathLimits& limits,
+             bool* too_deep)
+      : t_(text), form_(form), depth_(depth), limits_(limits), too_deep_(too_deep) {}
 
   absl::StatusOr<ObjectPath> Run() {
     if (t_.size() > limits_.max_length) {
@@ -203,14 +212,20 @@ class PathParser {
       s.push_back(c);
     }
     if (!LooksLikeInstancePath(s)) return Value::String(std::move(s));
-    if (depth_ + 1 > limits_.max_depth) {
+    if (depth_ + 1 > limits_.max_depth || *too_deep_) {
+      *too_deep_ = true;
       pos_ = open;
       return Error(absl::StrCat("REF keys nested deeper than ", limits_.max_depth));
     }
     Form nested_form = (s.rfind("\\\\", 0) == 0 || s.find('\\') != std::string::npos)
                            ? Form::kWmi
                            : Form::kWbemUri;
-    absl::StatusOr<ObjectPath> nested = PathParser(s, nested_form, depth_ + 1, limits_).Run();
+    absl::StatusOr<ObjectPath> nested =
+        PathParser(s, nested_form, depth_ + 1, limits_, too_deep_).Run();
+    if (*too_deep_) {  // a nesting-limit failure is an error, not a string that looks like a path
+      pos_ = open;
+      return Error(absl::StrCat("REF keys nested deeper than ", limits_.max_depth));
+    }
     if (!nested.ok() || nested->IsClassPath()) return Value::String(std::move(s));
     return Value::Reference(*std::move(nested));
   }
@@ -219,6 +234,7 @@ class PathParser {
   Form form_;
   int depth_;
   const ObjectPathLimits& limits_;
+  bool* too_deep_;  // shared by the nested parsers of one top-level parse
   size_t pos_ = 0;
 };
 
@@ -289,12 +305,14 @@ absl::StatusOr<ObjectPath> ObjectPath::Parse(absl::string_view text, const Objec
 
 absl::StatusOr<ObjectPath> ObjectPath::ParseWbemUri(absl::string_view text,
                                                     const ObjectPathLimits& limits) {
-  return PathParser(text, Form::kWbemUri, 0, limits).Run();
+  bool too_deep = false;
+  return PathParser(text, Form::kWbemUri, 0, limits, &too_deep).Run();
 }
 
 absl::StatusOr<ObjectPath> ObjectPath::ParseWmi(absl::string_view text,
                                                 const ObjectPathLimits& limits) {
-  return PathParser(text, Form::kWmi, 0, limits).Run();
+  bool too_deep = false;
+  return PathParser(text, Form::kWmi, 0, limits, &too_deep).Run();
 }
 
 std::string ObjectPath::ToWbemUri() const {
