@@ -1,0 +1,340 @@
+#include "worker/virtual_machine.h"
+
+#include <unistd.h>
+
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "hypervisor-shim/vm_exit.h"
+#include "wire/dynmem.h"
+#include "wire/vmbus.h"
+#include "worker/guest_loader.h"
+#include "worker/saved_state_file.h"
+#include "worker/worker_config.h"
+
+namespace hv::worker {
+namespace {
+
+constexpr uint8_t kDmClassGuid[16] = HV_DM_CLASS_GUID_BYTES;
+constexpr uint8_t kHeartbeatClassGuid[16] = HV_HEARTBEAT_CLASS_GUID_BYTES;
+constexpr uint8_t kWorkloadClassGuid[16] = HV_WORKLOAD_CLASS_GUID_BYTES;
+
+vmbus_guid Guid(const uint8_t (&bytes)[16]) {
+  vmbus_guid g;
+  std::memcpy(g.b, bytes, 16);
+  return g;
+}
+
+// Instance GUIDs: the class GUID with the last byte varied per device, stable
+// across save/restore.
+vmbus_guid InstanceGuid(const uint8_t (&bytes)[16], uint8_t salt) {
+  vmbus_guid g = Guid(bytes);
+  g.b[15] ^= static_cast<uint8_t>(0x5A ^ salt);
+  return g;
+}
+
+}  // namespace
+
+VirtualMachine::VirtualMachine(VirtualMachineOptions options)
+    : options_(std::move(options)), config_(options_.config), name_(VmDisplayName(config_)) {}
+
+absl::StatusOr<std::unique_ptr<VirtualMachine>> VirtualMachine::Create(
+    VirtualMachineOptions options) {
+  std::unique_ptr<VirtualMachine> vm(new VirtualMachine(std::move(options)));
+  RETURN_IF_ERROR(vm->Build());
+  return vm;
+}
+
+absl::Status VirtualMachine::Build() {
+  pb::WorkerSavedState saved;
+  const bool restoring = !config_.restore_from().empty();
+  if (restoring) {
+    ASSIGN_OR_RETURN(saved, ReadSavedStateHeader(config_.restore_from()));
+    // The saved VM defines the machine; the new worker keeps its own socket,
+    // state directory and backend choice (Quick Migration may change hosts).
+    pb::WorkerConfig merged = saved.config();
+    merged.set_socket_path(config_.socket_path());
+    merged.set_state_dir(config_.state_dir());
+    merged.set_restore_from(config_.restore_from());
+    if (!config_.backend().empty()) merged.set_backend(config_.backend());
+    config_ = merged;
+    name_ = VmDisplayName(config_);
+    uptime_base_ms_ = saved.uptime_ms();
+    memory_target_mib_restored_ = saved.memory_target_mib();
+  }
+  ASSIGN_OR_RETURN(backend_, SelectBackend(config_.backend()));
+  ASSIGN_OR_RETURN(partition_, backend_->CreatePartition(PartitionOptionsFor(config_)));
+  if (restoring) {
+    RETURN_IF_ERROR(RestorePartitionFromSavedState(config_.restore_from(), *partition_));
+    serial_.RestoreHistory(saved.serial_history(), saved.serial_history().size());
+  } else {
+    ASSIGN_OR_RETURN(std::vector<uint8_t> image, ReadGuestImage(config_.guest_image()));
+    RETURN_IF_ERROR(BootGuest(*partition_, config_, image));
+  }
+  return BuildDevices();
+}
+
+absl::Status VirtualMachine::BuildDevices() {
+  RETURN_IF_ERROR(io_bus_.Register(kCom1Base, kUartPorts, &serial_, "com1"));
+  bus_handler_ = std::make_unique<hv::shim::DeviceBusHandler>(&io_bus_, nullptr);
+  // Observers first (ExitStats), then hypercalls, then the device bus, which
+  // also applies the default action to every other exit.
+  exit_handler_ = std::make_unique<hv::shim::CompositeExitHandler>(
+      std::vector<hv::shim::ExitHandler*>{&exit_stats_, &hypercalls_, bus_handler_.get()});
+  hv::shim::VcpuRunnerOptions ro;
+  ro.on_stopped = [this](hv::shim::Vcpu& v, const absl::StatusOr<hv::shim::VmExit>& last) {
+    OnVcpuStopped(v, last);
+  };
+  runner_ = std::make_unique<hv::shim::VcpuRunner>(*partition_, *exit_handler_, std::move(ro));
+  vmbus_ = std::make_unique<VmbusHost>(partition_.get(), &hypercalls_, &events_, &clock_,
+                                       [this] { runner_->Kick(0); });
+  dm_memory_ = std::make_unique<PartitionDmMemory>(partition_.get());
+  if (config_.memory().dynamic_memory_enabled()) {
+    DmVspOptions dm = options_.dm;
+    dm.startup_pages = config_.memory().startup_mib() * 256;
+    dm.maximum_pages = config_.memory().maximum_mib() * 256;
+    dm_ = std::make_unique<DmVsp>(dm_memory_.get(), &clock_, &events_, dm);
+    RETURN_IF_ERROR(vmbus_->AddDevice(Guid(kDmClassGuid), InstanceGuid(kDmClassGuid, 1), dm_.get(),
+                                      [this] { dm_->Poll(); })
+                        .status());
+  }
+  heartbeat_ = std::make_unique<HeartbeatVsp>(&clock_, &events_);
+  RETURN_IF_ERROR(vmbus_->AddDevice(Guid(kHeartbeatClassGuid), InstanceGuid(kHeartbeatClassGuid, 2),
+                                    heartbeat_.get(), [this] { heartbeat_->Poll(); })
+                      .status());
+  workload_ = std::make_unique<WorkloadVsp>();
+  RETURN_IF_ERROR(vmbus_->AddDevice(Guid(kWorkloadClassGuid), InstanceGuid(kWorkloadClassGuid, 3),
+                                    workload_.get(), [this] { workload_->Poll(); })
+                      .status());
+  return absl::OkStatus();
+}
+
+VirtualMachine::~VirtualMachine() {
+  stop_requested_ = true;
+  if (runner_) runner_->Stop();
+  if (vmbus_) vmbus_->Stop();
+  {
+    absl::MutexLock lock(&state_mu_);
+    device_thread_exit_ = true;
+  }
+  if (device_thread_.joinable()) device_thread_.join();
+  serial_.WakeReaders();
+}
+
+absl::Status VirtualMachine::Start() {
+  absl::MutexLock op(&op_mu_);
+  if (state() != pb::VM_STATE_STARTING) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("vm '", name_, "': cannot Start from ", VmStateName(state())));
+  }
+  if (dm_ != nullptr && memory_target_mib_restored_ != 0) {
+    dm_->SetTargetMib(memory_target_mib_restored_).IgnoreError();
+  }
+  RETURN_IF_ERROR(vmbus_->Start());
+  RETURN_IF_ERROR(runner_->Start());
+  {
+    absl::MutexLock lock(&state_mu_);
+    started_at_ = absl::Now();
+  }
+  device_thread_ = std::thread([this] { DeviceLoop(); });
+  SetState(pb::VM_STATE_RUNNING);
+  return absl::OkStatus();
+}
+
+pb::VmState VirtualMachine::state() const {
+  absl::MutexLock lock(&state_mu_);
+  return state_;
+}
+
+void VirtualMachine::SetState(pb::VmState s) {
+  {
+    absl::MutexLock lock(&state_mu_);
+    if (state_ == s) return;
+    state_ = s;
+    ++change_seq_;
+  }
+  if (options_.on_state_change) options_.on_state_change(s);
+}
+
+absl::Status VirtualMachine::CheckOp(VmOperation op) const {
+  return CheckOperation(name_, op, state());
+}
+
+void VirtualMachine::OnVcpuStopped(hv::shim::Vcpu& vcpu,
+                                   const absl::StatusOr<hv::shim::VmExit>& last) {
+  if (stop_requested_.load()) return;
+  // Runs on the vCPU thread: record the crash; the device thread stops the
+  // other vCPUs (the runner must not be driven from its own threads).
+  std::string why = last.ok() ? last->DebugString() : std::string(last.status().message());
+  absl::MutexLock lock(&state_mu_);
+  if (crash_pending_ || state_ == pb::VM_STATE_CRASHED) return;
+  crash_pending_ = true;
+  crash_message_ = absl::StrCat("vm '", name_, "': vCPU ", vcpu.index(), " stopped: ", why);
+}
+
+void VirtualMachine::PauseSupervision(bool paused) {
+  absl::MutexLock lock(&state_mu_);
+  devices_paused_ = paused;
+  // Wait for a pass in progress so nothing touches guest memory afterwards.
+  state_mu_.Await(absl::Condition(
+      +[](bool* active) { return !*active; }, &device_pass_active_));
+}
+
+void VirtualMachine::DeviceLoop() {
+  uint64_t last_reports = 0;
+  for (;;) {
+    std::string crash;
+    {
+      absl::MutexLock lock(&state_mu_);
+      state_mu_.AwaitWithTimeout(absl::Condition(&device_thread_exit_),
+                                 options_.device_poll_interval);
+      if (device_thread_exit_) return;
+      if (crash_pending_) {
+        crash_pending_ = false;
+        crash = crash_message_;
+      }
+      device_pass_active_ = !devices_paused_ && state_ == pb::VM_STATE_RUNNING;
+      if (!device_pass_active_ && crash.empty()) continue;
+    }
+    if (!crash.empty()) {
+      stop_requested_ = true;
+      runner_->Stop();
+      SetState(pb::VM_STATE_CRASHED);
+      if (options_.on_guest_crash) options_.on_guest_crash(crash);
+      absl::MutexLock lock(&state_mu_);
+      device_pass_active_ = false;
+      continue;
+    }
+    const uint64_t reports = dm_ ? dm_->Status().status_reports : 0;
+    absl::MutexLock lock(&state_mu_);
+    device_pass_active_ = false;
+    if (reports != last_reports) {
+      last_reports = reports;
+      ++change_seq_;
+    }
+  }
+}
+
+void VirtualMachine::StopEverything() {
+  stop_requested_ = true;
+  PauseSupervision(true);
+  runner_->Stop();
+  vmbus_->Stop();
+  serial_.WakeReaders();
+}
+
+absl::StatusOr<pb::VmState> VirtualMachine::Pause() {
+  absl::MutexLock op(&op_mu_);
+  RETURN_IF_ERROR(CheckOp(VmOperation::kPause));
+  SetState(pb::VM_STATE_PAUSING);
+  PauseSupervision(true);
+  runner_->Pause();
+  SetState(pb::VM_STATE_PAUSED);
+  return pb::VM_STATE_PAUSED;
+}
+
+absl::StatusOr<pb::VmState> VirtualMachine::Resume() {
+  absl::MutexLock op(&op_mu_);
+  RETURN_IF_ERROR(CheckOp(VmOperation::kResume));
+  SetState(pb::VM_STATE_RESUMING);
+  runner_->Resume();
+  PauseSupervision(false);
+  SetState(pb::VM_STATE_RUNNING);
+  return pb::VM_STATE_RUNNING;
+}
+
+absl::StatusOr<pb::VmState> VirtualMachine::TurnOff() {
+  absl::MutexLock op(&op_mu_);
+  RETURN_IF_ERROR(CheckOp(VmOperation::kTurnOff));
+  StopEverything();
+  SetState(pb::VM_STATE_OFF);
+  return pb::VM_STATE_OFF;
+}
+
+absl::StatusOr<pb::VmState> VirtualMachine::Shutdown(absl::Duration timeout) {
+  absl::MutexLock op(&op_mu_);
+  RETURN_IF_ERROR(CheckOp(VmOperation::kShutdown));
+  SetState(pb::VM_STATE_SHUTTING_DOWN);
+  // No guest shutdown service exists yet (integration-services offers
+  // heartbeat, DM and workload only), so there is nobody to ask: power off.
+  events_.Add(absl::Now(), "worker",
+              absl::StrCat("vm '", name_, "': no shutdown integration service; powering off"));
+  StopEverything();
+  SetState(pb::VM_STATE_OFF);
+  return pb::VM_STATE_OFF;
+}
+
+absl::StatusOr<pb::VmState> VirtualMachine::Save(const std::string& path) {
+  absl::MutexLock op(&op_mu_);
+  RETURN_IF_ERROR(CheckOp(VmOperation::kSave));
+  if (path.empty() || path[0] != '/') {
+    return absl::InvalidArgumentError(
+        absl::StrCat("vm '", name_, "': save path '", path, "' must be absolute"));
+  }
+  const pb::VmState before = state();
+  SetState(pb::VM_STATE_SAVING);
+  PauseSupervision(true);
+  runner_->Pause();
+  // Nothing may write guest memory during the snapshot: stop the VMBus poll
+  // thread (it cannot be restarted; see the failure path below).
+  vmbus_->Stop();
+  pb::WorkerSavedState saved = BuildSavedState();
+  absl::Status written = WriteSavedState(path, saved, *partition_);
+  if (!written.ok()) {
+    // The guest continues, but without VMBus devices: VmbusHost cannot be
+    // restarted after Stop() (requested from integration-services).
+    events_.Add(absl::Now(), "worker",
+                absl::StrCat("vm '", name_, "': save failed, VMBus devices stopped: ",
+                             written.message()));
+    if (before == pb::VM_STATE_RUNNING) {
+      runner_->Resume();
+      PauseSupervision(false);
+    }
+    SetState(before);
+    return written;
+  }
+  StopEverything();
+  SetState(pb::VM_STATE_SAVED);
+  return pb::VM_STATE_SAVED;
+}
+
+pb::WorkerSavedState VirtualMachine::BuildSavedState() {
+  pb::WorkerSavedState s;
+  s.set_format_version(1);
+  *s.mutable_config() = config_;
+  s.mutable_config()->clear_restore_from();
+  s.set_uptime_ms(UptimeMs());
+  *s.mutable_exit_counts() = Sample().exit_counts();
+  s.set_serial_history(serial_.History());
+  if (dm_ != nullptr) s.set_memory_target_mib(dm_->Status().target_pages / 256);
+  // vmbus_state / dynmem_state / heartbeat_state stay empty until the
+  // integration-services components expose serializers (see the report).
+  return s;
+}
+
+absl::Status VirtualMachine::RunWorkload(const std::string& command) {
+  RETURN_IF_ERROR(CheckOp(VmOperation::kRunWorkload));
+  if (command.empty() || command.size() >= HV_WORKLOAD_COMMAND_BYTES) {
+    return absl::InvalidArgumentError(absl::StrCat("vm '", name_, "': workload command must be 1..",
+                                                   HV_WORKLOAD_COMMAND_BYTES - 1, " bytes"));
+  }
+  if (!workload_->open()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("vm '", name_, "': the guest has not opened the workload channel"));
+  }
+  absl::Status s = workload_->SendCommand(command);
+  if (!s.ok()) return absl::Status(s.code(), absl::StrCat("vm '", name_, "': ", s.message()));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> VirtualMachine::ReadGuestMemory(uint64_t gpa, uint32_t length) {
+  RETURN_IF_ERROR(CheckOp(VmOperation::kReadMemory));
+  if (length == 0 || length > 65536) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("vm '", name_, "': read length ", length, " is outside 1..65536"));
+  }
+  std::string out(length, '\0');
+  RETURN_IF_ERROR(partition_->ReadGpa(gpa, out.data(), length));
+  return out;
+}
+
+}  // namespace hv::worker

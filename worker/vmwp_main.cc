@@ -1,0 +1,18 @@
+// vmwp: the worker process of one VM (see worker/control/worker_process.h).
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "worker/control/worker_process.h"
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  absl::StatusOr<hv::worker::v1::WorkerConfig> config = hv::worker::ConfigFromArgs(args);
+  if (!config.ok()) {
+    std::fprintf(stderr, "%s\nusage: vmwp --config=FILE [--socket=PATH] [--state-dir=DIR] "
+                 "[--restore-from=FILE] [--backend=auto|kvm|tcg]\n",
+                 std::string(config.status().message()).c_str());
+    return hv::worker::kExitBadConfig;
+  }
+  return hv::worker::RunWorkerProcess(*config);
+}
