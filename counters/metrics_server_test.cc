@@ -133,6 +133,26 @@ TEST(MetricsServer, ScrapeOverLoopbackHasExactNamesLabelsAndConversions) {
   EXPECT_EQ(ParseVmSeries(text)["web1"].size(), 10u);  // the 10 exported VM counters
 }
 
+// Prometheus asks for gzip; the body then arrives compressed and holds the
+// same series.
+TEST(MetricsServer, GzipScrapeAsPrometheusSendsIt) {
+  CounterRegistry reg;
+  ASSERT_TRUE(reg.AddVm("web1").ok());
+  ASSERT_TRUE(reg.UpdateVm("web1", Web1()).ok());
+  auto server = MetricsServer::Start(TestOptions(), &reg, nullptr);
+  ASSERT_TRUE(server.ok()) << server.status();
+  absl::StatusOr<HttpResponse> r =
+      HttpGet((*server)->port(), "/metrics", absl::Seconds(30), /*accept_gzip=*/true);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->status, 200);
+  EXPECT_NE(r->headers.find("Content-Encoding: gzip"), std::string::npos) << r->headers;
+  absl::StatusOr<std::string> body = testing::DecodedBody(*r);
+  ASSERT_TRUE(body.ok()) << body.status();
+  EXPECT_TRUE(
+      HasLine(*body, "windows_hyperv_dynamic_memory_vm_physical_bytes{vm=\"web1\"} 536870912"));
+  EXPECT_EQ(ParseVmSeries(*body)["web1"].size(), 10u);
+}
+
 TEST(MetricsServer, RemovedVmSeriesDisappear) {
   CounterRegistry reg;
   for (const char* n : {"keep", "gone"}) {

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -151,16 +152,54 @@ absl::StatusOr<HttpResponse> ReadResponse(int fd, absl::Duration timeout) {
   return resp;
 }
 
-std::string GetRequest(std::string_view path) {
-  return absl::StrCat("GET ", absl::string_view(path.data(), path.size()),
-                      " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+absl::StatusOr<std::string> DecodedBody(const HttpResponse& response) {
+  std::string encoding;
+  for (absl::string_view line : absl::StrSplit(response.headers, "\r\n")) {
+    if (absl::StartsWithIgnoreCase(line, "content-encoding:")) {
+      encoding = std::string(absl::StripAsciiWhitespace(line.substr(17)));
+    }
+  }
+  if (encoding.empty() || encoding == "identity") return response.body;
+  if (encoding != "gzip") {
+    return absl::UnimplementedError(
+        absl::StrCat("loopback http: Content-Encoding '", encoding, "' not supported"));
+  }
+  z_stream zs{};
+  if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) {  // 16: expect a gzip header
+    return absl::InternalError("loopback http: inflateInit2 failed");
+  }
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(response.body.data()));
+  zs.avail_in = static_cast<uInt>(response.body.size());
+  std::string out;
+  int ret = Z_OK;
+  while (ret == Z_OK) {
+    const size_t have = out.size();
+    out.resize(have + 256 * 1024);
+    zs.next_out = reinterpret_cast<Bytef*>(out.data() + have);
+    zs.avail_out = 256 * 1024;
+    ret = inflate(&zs, Z_NO_FLUSH);
+    out.resize(have + 256 * 1024 - zs.avail_out);
+  }
+  inflateEnd(&zs);
+  if (ret != Z_STREAM_END) {
+    return absl::DataLossError(absl::StrCat("loopback http: corrupt gzip body (zlib ", ret, ")"));
+  }
+  return out;
 }
 
-absl::StatusOr<HttpResponse> HttpGet(int port, std::string_view path, absl::Duration timeout) {
+std::string GetRequest(std::string_view path, bool accept_gzip) {
+  return absl::StrCat("GET ", absl::string_view(path.data(), path.size()),
+                      " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n",
+                      accept_gzip ? "Accept-Encoding: gzip\r\n" : "", "\r\n");
+}
+
+absl::StatusOr<HttpResponse> HttpGet(int port, std::string_view path, absl::Duration timeout,
+                                     bool accept_gzip) {
   const absl::Time deadline = absl::Now() + timeout;
   absl::StatusOr<UniqueFd> fd = ConnectLoopback(port, timeout);
   if (!fd.ok()) return fd.status();
-  if (absl::Status s = SendAll(fd->get(), GetRequest(path), deadline - absl::Now()); !s.ok()) {
+  if (absl::Status s = SendAll(fd->get(), GetRequest(path, accept_gzip), deadline - absl::Now());
+      !s.ok()) {
     return s;
   }
   return ReadResponse(fd->get(), deadline - absl::Now());

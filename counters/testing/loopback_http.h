@@ -52,12 +52,20 @@ bool WaitReadable(int fd, absl::Duration timeout);
 // body is shorter than its Content-Length.
 absl::StatusOr<HttpResponse> ReadResponse(int fd, absl::Duration timeout);
 
-// The GET request text for `path`.
-std::string GetRequest(std::string_view path);
+// The GET request text for `path`. With `accept_gzip` it adds
+// "Accept-Encoding: gzip", as a Prometheus server does; the body then comes
+// back compressed (Content-Encoding: gzip) and is returned as is.
+std::string GetRequest(std::string_view path, bool accept_gzip = false);
+
+// The body with its Content-Encoding undone: gzip is inflated, identity is
+// returned as is. kDataLoss for a corrupt gzip stream, kUnimplemented for
+// another encoding.
+absl::StatusOr<std::string> DecodedBody(const HttpResponse& response);
 
 // Connect, send GET `path`, read the response.
 absl::StatusOr<HttpResponse> HttpGet(int port, std::string_view path,
-                                     absl::Duration timeout = absl::Seconds(30));
+                                     absl::Duration timeout = absl::Seconds(30),
+                                     bool accept_gzip = false);
 
 }  // namespace hv::counters::testing
 

@@ -68,6 +68,9 @@ TEST(LoopbackHttp, GetParsesStatusHeadersBody) {
   EXPECT_NE(r->headers.find("Content-Type: text/plain"), std::string::npos);
   EXPECT_EQ(GetRequest("/metrics"),
             "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(GetRequest("/m", true),
+            "GET /m HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+            "Accept-Encoding: gzip\r\n\r\n");
 }
 
 TEST(LoopbackHttp, ServerSeesTheRequest) {
@@ -77,6 +80,27 @@ TEST(LoopbackHttp, ServerSeesTheRequest) {
   EXPECT_EQ(r->status, 404);
   EXPECT_TRUE(r->body.empty());
   EXPECT_EQ(server.Join(), GetRequest("/x"));
+}
+
+TEST(LoopbackHttp, DecodedBody) {
+  // "hello\n" compressed by gzip(1).
+  const std::string gz(
+      "\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\xcb\x48\xcd\xc9\xc9\xe7"
+      "\x02\x00\x20\x30\x3a\x36\x06\x00\x00\x00",
+      26);
+  HttpResponse r;
+  r.headers = "Content-Type: text/plain\r\nContent-Encoding: gzip\r\n";
+  r.body = gz;
+  absl::StatusOr<std::string> body = DecodedBody(r);
+  ASSERT_TRUE(body.ok()) << body.status();
+  EXPECT_EQ(*body, "hello\n");
+  r.body = gz.substr(0, 15);  // truncated
+  EXPECT_EQ(DecodedBody(r).status().code(), absl::StatusCode::kDataLoss);
+  r.headers = "Content-Encoding: br\r\n";
+  EXPECT_EQ(DecodedBody(r).status().code(), absl::StatusCode::kUnimplemented);
+  r.headers = "";
+  r.body = "plain";
+  EXPECT_EQ(*DecodedBody(r), "plain");
 }
 
 TEST(LoopbackHttp, ShortBodyIsDataLoss) {

@@ -6,6 +6,8 @@
 //   tcp_floor   a GET answered by a minimal in-process HTTP responder
 //               (connect + request + 2-byte reply + close over loopback)
 //   empty       a scrape of the same metrics server with no VM registered
+// Each size is scraped twice: plain, and with "Accept-Encoding: gzip" as a
+// Prometheus server sends it (the exposer then gzips the body; scrape_gz rows).
 //
 // Wall time per scrape is the headline; cpu_ms (the process's CPU time over
 // the scrape, client and server threads together) is reported beside it
@@ -86,20 +88,25 @@ size_t CountVmSeries(const std::string& body) {
 
 // Times `scrapes` GETs of `path`; exits the process if one is not what is expected.
 Stats TimeScrapes(int port, const std::string& path, int warmup, int scrapes, int expect_status,
-                  size_t expect_vm_series) {
+                  size_t expect_vm_series, bool gzip = false) {
   std::vector<double> ms, cpu_ms;
   size_t bytes = 0;
   for (int i = 0; i < warmup + scrapes; ++i) {
     const double cpu_start = ProcessCpuMs();
     const auto start = std::chrono::steady_clock::now();
-    absl::StatusOr<http::HttpResponse> r = http::HttpGet(port, path, absl::Seconds(30));
+    absl::StatusOr<http::HttpResponse> r = http::HttpGet(port, path, absl::Seconds(30), gzip);
     const auto end = std::chrono::steady_clock::now();
     const double cpu_end = ProcessCpuMs();
-    if (!r.ok() || r->status != expect_status ||
-        (expect_status == 200 && CountVmSeries(r->body) != expect_vm_series)) {
-      std::fprintf(stderr, "bad scrape of %s: %s status=%d vm_series=%zu (want %zu)\n",
-                   path.c_str(), r.ok() ? "ok" : std::string(r.status().message()).c_str(),
-                   r.ok() ? r->status : 0, r.ok() ? CountVmSeries(r->body) : 0, expect_vm_series);
+    // Checked outside the timed interval; gzip bodies are inflated first.
+    absl::StatusOr<std::string> body =
+        r.ok() ? http::DecodedBody(*r) : absl::StatusOr<std::string>(r.status());
+    const size_t series = body.ok() ? CountVmSeries(*body) : 0;
+    const bool gzipped = r.ok() && r->headers.find("Content-Encoding: gzip") != std::string::npos;
+    if (!body.ok() || r->status != expect_status ||
+        (expect_status == 200 && (series != expect_vm_series || gzipped != gzip))) {
+      std::fprintf(stderr, "bad scrape of %s: %s status=%d vm_series=%zu (want %zu) gzip=%d\n",
+                   path.c_str(), body.ok() ? "ok" : std::string(body.status().message()).c_str(),
+                   r.ok() ? r->status : 0, series, expect_vm_series, gzipped);
       std::exit(1);
     }
     if (i >= warmup) {
@@ -269,7 +276,7 @@ int main(int argc, char** argv) {
               "min_ms", "mean_ms", "cpu_ms", "bytes", "x_empty", "x_tcp");
   Print("tcp_floor", 0, floor_stats, empty_stats.median_ms, floor_stats.median_ms);
   Print("empty", 0, empty_stats, empty_stats.median_ms, floor_stats.median_ms);
-  double at_1000 = -1;
+  double at_1000 = -1, gz_at_1000 = -1;
   for (int n : sizes) {
     CounterRegistry reg;
     ProcessMetrics process;
@@ -282,11 +289,20 @@ int main(int argc, char** argv) {
     Stats s = TimeScrapes((*server)->port(), "/metrics", warmup, scrapes, 200,
                           static_cast<size_t>(n) * 10);
     Print("scrape", n, s, empty_stats.median_ms, floor_stats.median_ms);
-    if (n == 1000) at_1000 = s.median_ms;
+    // The way a Prometheus server scrapes: Accept-Encoding: gzip.
+    Stats gz = TimeScrapes((*server)->port(), "/metrics", warmup, scrapes, 200,
+                           static_cast<size_t>(n) * 10, /*gzip=*/true);
+    Print("scrape_gz", n, gz, empty_stats.median_ms, floor_stats.median_ms);
+    if (n == 1000) {
+      at_1000 = s.median_ms;
+      gz_at_1000 = gz.median_ms;
+    }
   }
   if (at_1000 >= 0) {
-    std::printf("1000 VMs: median %.3f ms (goal <= 20 ms: %s; windows_exporter ~30 ms)\n", at_1000,
-                at_1000 <= 20.0 ? "met" : "NOT met");
+    std::printf(
+        "1000 VMs: median %.3f ms plain, %.3f ms gzip (goal <= 20 ms: %s; windows_exporter "
+        "~30 ms)\n",
+        at_1000, gz_at_1000, std::max(at_1000, gz_at_1000) <= 20.0 ? "met" : "NOT met");
   }
   return 0;
 }
