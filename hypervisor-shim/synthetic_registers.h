@@ -34,7 +34,7 @@ class SyntheticRegisters {
   SyntheticRegisters(uint32_t vp_index, const ReferenceClock& clock);
 
   // Guest-facing access. Returns a TLFS status: HV_STATUS_SUCCESS,
-  // HV_STATUS_INVALID_PARAMETER for an unknown name or a reserved SINT index,
+  // HV_STATUS_INVALID_PARAMETER for an unknown name,
   // HV_STATUS_ACCESS_DENIED for a write to a read-only register.
   uint16_t GuestGet(uint32_t name, uint64_t* value) const;
   uint16_t GuestSet(uint32_t name, uint64_t value);

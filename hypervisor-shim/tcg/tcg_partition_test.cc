@@ -1,0 +1,90 @@
+// TCG-specific behaviour: precise preemption (software-cpu.md §4 + the
+// measurement in tcg_partition.h) and host code writes.
+#include "hypervisor-shim/tcg/tcg_partition.h"
+
+#include <atomic>
+#include <thread>
+
+#include "absl/time/clock.h"
+#include "gtest/gtest.h"
+#include "hypervisor-shim/boot_loader.h"
+#include "hypervisor-shim/exit_dispatcher.h"
+
+namespace hv::shim::tcg {
+namespace {
+
+// mov rdi, 0x200000; mov ecx, 1000000; 1: inc qword [rdi]; inc rbx; dec ecx;
+// jnz 1b; hlt
+constexpr uint8_t kIncLoop[] = {0x48, 0xC7, 0xC7, 0x00, 0x00, 0x20, 0x00, 0xB9, 0x40, 0x42,
+                                0x0F, 0x00, 0x48, 0xFF, 0x07, 0x48, 0xFF, 0xC3, 0xFF, 0xC9,
+                                0x75, 0xF6, 0xF4};
+
+std::unique_ptr<Partition> Boot(std::span<const uint8_t> image) {
+  PartitionOptions o;
+  o.max_gpa = 64ull << 20;
+  auto p = *TcgPartition::Create(o);
+  EXPECT_TRUE(p->MapRam(HV_BOOT_IMAGE_GPA, (8ull << 20) - HV_BOOT_IMAGE_GPA).ok());
+  BootParams params;
+  params.startup_bytes = 8ull << 20;
+  EXPECT_TRUE(LoadGuest(*p, image, params).ok());
+  return p;
+}
+
+TEST(TcgPartition, KickStormNeverReexecutesStores) {
+  auto p = Boot(kIncLoop);
+  std::atomic<bool> done{false};
+  std::thread kicker([&] {
+    while (!done) {
+      absl::SleepFor(absl::Microseconds(100));
+      p->vcpu(0).Kick();
+    }
+  });
+  ExitDispatcher handler;
+  int kicks = 0;
+  for (;;) {
+    auto exit = p->vcpu(0).Run(handler);
+    ASSERT_TRUE(exit.ok()) << exit.status();
+    if (exit->reason != ExitReason::kExternalInterrupt) {
+      EXPECT_EQ(exit->reason, ExitReason::kHlt);
+      break;
+    }
+    ++kicks;
+  }
+  done = true;
+  kicker.join();
+  uint64_t mem = 0;
+  ASSERT_TRUE(p->ReadGpa(0x200000, &mem, 8).ok());
+  EXPECT_GT(kicks, 5);
+  EXPECT_EQ(mem, 1000000u) << "a stop mid-block would re-run stores";
+  EXPECT_EQ(p->vcpu(0).GetRegisters()->rbx, 1000000u);
+}
+
+TEST(TcgPartition, HostCodeWritesAreSeenAfterNotify) {
+  uint8_t code[] = {0xB8, 0x01, 0x00, 0x00, 0x00, 0xF4};  // mov eax, 1; hlt
+  auto p = Boot(code);
+  ExitDispatcher handler;
+  ASSERT_TRUE(p->vcpu(0).Run(handler).ok());
+  EXPECT_EQ(p->vcpu(0).GetRegisters()->rax, 1u);
+  code[1] = 0x02;
+  ASSERT_TRUE(LoadFlatImage(*p, code, HV_BOOT_IMAGE_GPA).ok());  // notifies
+  VcpuRegisters r = *p->vcpu(0).GetRegisters();
+  r.rip = HV_BOOT_IMAGE_GPA;
+  ASSERT_TRUE(p->vcpu(0).SetRegisters(r).ok());
+  ASSERT_TRUE(p->vcpu(0).Run(handler).ok());
+  EXPECT_EQ(p->vcpu(0).GetRegisters()->rax, 2u) << "stale translation ran";
+}
+
+TEST(TcgPartition, RunWhileRunningIsRefused) {
+  const uint8_t spin[] = {0xEB, 0xFE};  // jmp $
+  auto p = Boot(spin);
+  ExitDispatcher handler;
+  std::thread runner([&] { (void)p->vcpu(0).Run(handler); });
+  absl::SleepFor(absl::Milliseconds(20));
+  EXPECT_TRUE(absl::IsFailedPrecondition(p->vcpu(0).Run(handler).status()));
+  EXPECT_TRUE(absl::IsFailedPrecondition(p->vcpu(0).GetRegisters().status()));
+  p->vcpu(0).Kick();
+  runner.join();
+}
+
+}  // namespace
+}  // namespace hv::shim::tcg
