@@ -13,6 +13,8 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <optional>
+#include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
@@ -111,43 +113,73 @@ bool WaitReadable(int fd, absl::Duration timeout) {
   return PollFor(fd, POLLIN, absl::Now() + timeout, "read").ok();
 }
 
+namespace {
+
+// The Content-Length of a header block (without the status line), if any.
+// Fails when the header is present but not a number.
+absl::StatusOr<std::optional<size_t>> ContentLength(absl::string_view headers) {
+  for (absl::string_view line : absl::StrSplit(headers, "\r\n")) {
+    if (absl::StartsWithIgnoreCase(line, "content-length:")) {
+      size_t length = 0;
+      if (!absl::SimpleAtoi(absl::StripAsciiWhitespace(line.substr(15)), &length)) {
+        return absl::DataLossError(
+            absl::StrCat("loopback http: bad Content-Length '", line.substr(15), "'"));
+      }
+      return length;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 absl::StatusOr<HttpResponse> ReadResponse(int fd, absl::Duration timeout) {
   const absl::Time deadline = absl::Now() + timeout;
-  std::string raw;
-  char buf[64 * 1024];
+  // Received straight into one buffer, sized from Content-Length once the
+  // head is in, so a large scrape is not copied around on the client side.
+  std::string raw(64 * 1024, '\0');
+  size_t used = 0;
+  size_t head_end = std::string::npos;
   for (;;) {
     // Poll first, so a blocking descriptor cannot outlive the deadline.
     if (absl::Status s = PollFor(fd, POLLIN, deadline, "read the response"); !s.ok()) return s;
-    ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
-    if (n > 0) {
-      raw.append(buf, static_cast<size_t>(n));
-      continue;
-    }
+    if (used == raw.size()) raw.resize(raw.size() * 2);
+    ssize_t n = recv(fd, raw.data() + used, raw.size() - used, MSG_DONTWAIT);
     if (n == 0) break;  // EOF: the server closed after the response
-    if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK) continue;
-    return absl::ErrnoToStatus(errno, "loopback http: recv");
+    if (n < 0) {
+      if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK) continue;
+      return absl::ErrnoToStatus(errno, "loopback http: recv");
+    }
+    used += static_cast<size_t>(n);
+    if (head_end == std::string::npos) {
+      head_end = absl::string_view(raw.data(), used).find("\r\n\r\n");
+      if (head_end != std::string::npos) {
+        absl::StatusOr<std::optional<size_t>> length =
+            ContentLength(absl::string_view(raw.data(), head_end + 2));
+        if (length.ok() && length->has_value()) {
+          raw.resize(std::max(raw.size(), head_end + 4 + **length + 1));
+        }
+      }
+    }
   }
-  const size_t head_end = raw.find("\r\n\r\n");
+  raw.resize(used);
   if (head_end == std::string::npos || raw.compare(0, 9, "HTTP/1.1 ") != 0) {
     return absl::DataLossError(
         absl::StrCat("loopback http: not an HTTP/1.1 response (", raw.size(), " bytes)"));
   }
   HttpResponse resp;
-  const size_t line_end = raw.find("\r\n");
   if (!absl::SimpleAtoi(absl::string_view(raw).substr(9, 3), &resp.status)) {
     return absl::DataLossError("loopback http: bad status line");
   }
-  resp.headers = raw.substr(line_end + 2, head_end - line_end - 2 + 2);
-  resp.body = raw.substr(head_end + 4);
-  for (absl::string_view line : absl::StrSplit(resp.headers, "\r\n")) {
-    if (absl::StartsWithIgnoreCase(line, "content-length:")) {
-      size_t length = 0;
-      if (!absl::SimpleAtoi(absl::StripAsciiWhitespace(line.substr(15)), &length) ||
-          resp.body.size() != length) {
-        return absl::DataLossError(absl::StrCat("loopback http: body has ", resp.body.size(),
-                                                " bytes, Content-Length says ", line.substr(15)));
-      }
-    }
+  const size_t line_end = raw.find("\r\n");
+  resp.headers = raw.substr(line_end + 2, head_end + 2 - (line_end + 2));
+  raw.erase(0, head_end + 4);
+  resp.body = std::move(raw);
+  absl::StatusOr<std::optional<size_t>> length = ContentLength(resp.headers);
+  if (!length.ok()) return length.status();
+  if (length->has_value() && resp.body.size() != **length) {
+    return absl::DataLossError(absl::StrCat("loopback http: body has ", resp.body.size(),
+                                            " bytes, Content-Length says ", **length));
   }
   return resp;
 }

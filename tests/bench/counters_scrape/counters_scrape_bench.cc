@@ -16,7 +16,12 @@
 // Every scrape is checked: HTTP 200 and exactly 10 VM series per VM, so the
 // benchmark cannot time an error page.
 //
+// Everything is run twice: with glibc malloc as it comes, and after
+// TuneMallocForScrapes() (counters/malloc_tuning.h), which vmms' main calls;
+// on a nested-virtualization host the page faults of untuned malloc dominate.
+//
 // Usage: counters_scrape_bench [--vms=10,100,500,1000] [--scrapes=50] [--warmup=5]
+//                              [--malloc=both|default|tuned]
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -30,12 +35,14 @@
 #include <cstdlib>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "counters/counter_registry.h"
+#include "counters/malloc_tuning.h"
 #include "counters/metrics_server.h"
 #include "counters/process_metrics.h"
 #include "counters/testing/loopback_http.h"
@@ -214,6 +221,8 @@ struct Args {
   std::vector<int> sizes = {10, 100, 500, 1000};
   int scrapes = 50;
   int warmup = 5;
+  bool run_default = true;  // glibc malloc as it comes
+  bool run_tuned = true;    // after TuneMallocForScrapes(), as vmms runs
 };
 
 bool ParseArgs(int argc, char** argv, Args& args) {
@@ -230,6 +239,10 @@ bool ParseArgs(int argc, char** argv, Args& args) {
       if (!absl::SimpleAtoi(arg, &args.scrapes) || args.scrapes < 1) return false;
     } else if (absl::ConsumePrefix(&arg, "--warmup=")) {
       if (!absl::SimpleAtoi(arg, &args.warmup) || args.warmup < 0) return false;
+    } else if (absl::ConsumePrefix(&arg, "--malloc=")) {
+      if (arg != "both" && arg != "default" && arg != "tuned") return false;
+      args.run_default = arg != "tuned";
+      args.run_tuned = arg != "default";
     } else {
       return false;
     }
@@ -237,72 +250,81 @@ bool ParseArgs(int argc, char** argv, Args& args) {
   return true;
 }
 
+// One block of rows: both baselines, then every size plain and gzip.
+// Returns the 1,000-VM medians (plain, gzip), or -1 when not measured.
+std::pair<double, double> RunBlock(const char* mode, const Args& args) {
+  const hv::counters::MetricsServerOptions options = {.port = 0};
+  Stats floor_stats;
+  {
+    TcpFloorServer floor;
+    floor_stats = TimeScrapes(floor.port(), "/", args.warmup, args.scrapes, 200, 0);
+  }
+  auto start = [&](const CounterRegistry& reg, const ProcessMetrics& process) {
+    auto server = MetricsServer::Start(options, &reg, &process);
+    if (!server.ok()) {
+      std::fprintf(stderr, "%s\n", server.status().ToString().c_str());
+      std::exit(1);
+    }
+    return std::move(*server);
+  };
+  Stats empty_stats;
+  {
+    CounterRegistry reg;
+    ProcessMetrics process;
+    auto server = start(reg, process);
+    empty_stats = TimeScrapes(server->port(), "/metrics", args.warmup, args.scrapes, 200, 0);
+  }
+  std::printf("-- malloc %s\n", mode);
+  Print("tcp_floor", 0, floor_stats, empty_stats.median_ms, floor_stats.median_ms);
+  Print("empty", 0, empty_stats, empty_stats.median_ms, floor_stats.median_ms);
+  std::pair<double, double> at_1000 = {-1, -1};
+  for (int n : args.sizes) {
+    CounterRegistry reg;
+    ProcessMetrics process;
+    Populate(reg, process, n);
+    auto server = start(reg, process);
+    const size_t series = static_cast<size_t>(n) * 10;
+    Stats s = TimeScrapes(server->port(), "/metrics", args.warmup, args.scrapes, 200, series);
+    Print("scrape", n, s, empty_stats.median_ms, floor_stats.median_ms);
+    // The way a Prometheus server scrapes: Accept-Encoding: gzip.
+    Stats gz = TimeScrapes(server->port(), "/metrics", args.warmup, args.scrapes, 200, series,
+                           /*gzip=*/true);
+    Print("scrape_gz", n, gz, empty_stats.median_ms, floor_stats.median_ms);
+    if (n == 1000) at_1000 = {s.median_ms, gz.median_ms};
+  }
+  return at_1000;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   Args args;
   if (!ParseArgs(argc, argv, args)) {
-    std::fprintf(stderr, "usage: %s [--vms=10,100,500,1000] [--scrapes=50] [--warmup=5]\n",
+    std::fprintf(stderr,
+                 "usage: %s [--vms=10,100,500,1000] [--scrapes=50] [--warmup=5] "
+                 "[--malloc=both|default|tuned]\n",
                  argv[0]);
     return 2;
   }
-  const std::vector<int>& sizes = args.sizes;
-  const int scrapes = args.scrapes;
-  const int warmup = args.warmup;
-
-  hv::counters::MetricsServerOptions options;
-  options.port = 0;
-
-  Stats floor_stats;
-  {
-    TcpFloorServer floor;
-    floor_stats = TimeScrapes(floor.port(), "/", warmup, scrapes, 200, 0);
-  }
-  Stats empty_stats;
-  {
-    CounterRegistry reg;
-    ProcessMetrics process;
-    auto server = MetricsServer::Start(options, &reg, &process);
-    if (!server.ok()) {
-      std::fprintf(stderr, "%s\n", server.status().ToString().c_str());
-      return 1;
-    }
-    empty_stats = TimeScrapes((*server)->port(), "/metrics", warmup, scrapes, 200, 0);
-  }
-
   std::printf("counters_scrape_bench: %d scrapes per row (+%d warm-up), one GET per connection\n",
-              scrapes, warmup);
+              args.scrapes, args.warmup);
   std::printf("%-10s %6s %9s %9s %9s %9s %9s %10s %9s %9s\n", "row", "vms", "median_ms", "p90_ms",
               "min_ms", "mean_ms", "cpu_ms", "bytes", "x_empty", "x_tcp");
-  Print("tcp_floor", 0, floor_stats, empty_stats.median_ms, floor_stats.median_ms);
-  Print("empty", 0, empty_stats, empty_stats.median_ms, floor_stats.median_ms);
-  double at_1000 = -1, gz_at_1000 = -1;
-  for (int n : sizes) {
-    CounterRegistry reg;
-    ProcessMetrics process;
-    Populate(reg, process, n);
-    auto server = MetricsServer::Start(options, &reg, &process);
-    if (!server.ok()) {
-      std::fprintf(stderr, "%s\n", server.status().ToString().c_str());
+  std::vector<std::pair<const char*, std::pair<double, double>>> results;
+  if (args.run_default) results.push_back({"default", RunBlock("default", args)});
+  if (args.run_tuned) {
+    if (absl::Status s = hv::counters::TuneMallocForScrapes(); !s.ok()) {
+      std::fprintf(stderr, "%s\n", s.ToString().c_str());
       return 1;
     }
-    Stats s = TimeScrapes((*server)->port(), "/metrics", warmup, scrapes, 200,
-                          static_cast<size_t>(n) * 10);
-    Print("scrape", n, s, empty_stats.median_ms, floor_stats.median_ms);
-    // The way a Prometheus server scrapes: Accept-Encoding: gzip.
-    Stats gz = TimeScrapes((*server)->port(), "/metrics", warmup, scrapes, 200,
-                           static_cast<size_t>(n) * 10, /*gzip=*/true);
-    Print("scrape_gz", n, gz, empty_stats.median_ms, floor_stats.median_ms);
-    if (n == 1000) {
-      at_1000 = s.median_ms;
-      gz_at_1000 = gz.median_ms;
-    }
+    results.push_back({"tuned", RunBlock("tuned (TuneMallocForScrapes)", args)});
   }
-  if (at_1000 >= 0) {
+  for (const auto& [mode, ms] : results) {
+    if (ms.first < 0) continue;
     std::printf(
-        "1000 VMs: median %.3f ms plain, %.3f ms gzip (goal <= 20 ms: %s; windows_exporter "
-        "~30 ms)\n",
-        at_1000, gz_at_1000, std::max(at_1000, gz_at_1000) <= 20.0 ? "met" : "NOT met");
+        "1000 VMs, malloc %s: median %.3f ms plain, %.3f ms gzip (goal <= 20 ms: %s; "
+        "windows_exporter ~30 ms)\n",
+        mode, ms.first, ms.second, std::max(ms.first, ms.second) <= 20.0 ? "met" : "NOT met");
   }
   return 0;
 }
