@@ -4,7 +4,7 @@
 // 1.4 MB of metric families, all freed again at the end. With glibc's
 // defaults those big blocks come from fresh mmaps and the heap is trimmed
 // back after each scrape, so every scrape page-faults on some thousand new
-// pages; on a nested-virtualization host each fault is an expensive exit.
+// pages; in a virtual machine each fault can be an expensive exit.
 // Measured by tests/bench/counters_scrape: CPU per 1,000-VM scrape drops
 // from ~13 ms to ~5 ms with the defaults below (see counters/README.md).
 //

@@ -18,7 +18,7 @@
 //
 // Everything is run twice: with glibc malloc as it comes, and after
 // TuneMallocForScrapes() (counters/malloc_tuning.h), which vmms' main calls;
-// on a nested-virtualization host the page faults of untuned malloc dominate.
+// on the PVM guest this was first measured on, untuned malloc's page faults dominated.
 //
 // Usage: counters_scrape_bench [--vms=10,100,500,1000] [--scrapes=50] [--warmup=5]
 //                              [--malloc=both|default|tuned]
