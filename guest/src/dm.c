@@ -11,6 +11,9 @@
 static vmbus_channel* dm;
 static uint32_t trans_id;
 static uint64_t next_report, max_page_count;
+static int hibernate_quirk;
+
+void dm_set_hibernate_quirk(int on) { hibernate_quirk = on; }
 static uint8_t rx[DM_MAX_MESSAGE_BYTES] __attribute__((aligned(8)));
 static uint8_t tx[DM_MAX_MESSAGE_BYTES] __attribute__((aligned(8)));
 
@@ -115,6 +118,17 @@ static void balloon(uint32_t num_pages) {
 
 static void handle(const uint8_t* m, uint32_t len) {
   const dm_header* h = (const dm_header*)m;
+  if (hibernate_quirk && (h->type == DM_BALLOON_REQUEST || h->type == DM_UNBALLOON_REQUEST)) {
+    return; /* no reply at all */
+  }
+  if (hibernate_quirk && h->type == DM_MEM_HOT_ADD_REQUEST) {
+    dm_hot_add_response resp;
+    header(&resp.hdr, DM_MEM_HOT_ADD_RESPONSE, sizeof(resp));
+    resp.page_count = 0;
+    resp.result = 1;
+    vmbus_send(dm, &resp, sizeof(resp));
+    return;
+  }
   switch (h->type) {
     case DM_BALLOON_REQUEST:
       balloon(((const dm_balloon*)m)->num_pages);

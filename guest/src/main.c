@@ -5,6 +5,7 @@
  *   dm=off        boot without the DM VSC (stays static with its startup memory)
  *   dmdelay=N     seconds before the first STATUS_REPORT (default 0)
  *   hb=off        no heartbeat IC
+ *   dmquirk=hibernate  ignore balloon requests like a hibernation-capable Linux
  *   wl=CMD        initial workload command, commas for spaces (wl=alloc,32) */
 #include "guest/src/dm.h"
 #include "guest/src/hv.h"
@@ -46,6 +47,9 @@ void guest_main(const hv_boot_info* bi) {
   if (cmdline_get(cmdline, "dmdelay", value, sizeof(value))) {
     const char* p = value;
     delay = (uint32_t)parse_u64(&p);
+  }
+  if (cmdline_get(cmdline, "dmquirk", value, sizeof(value)) && value[0] == 'h') {
+    dm_set_hibernate_quirk(1);
   }
   int rc = vmbus_connect();
   if (rc != 0) kprintf("hv-guest: vmbus connect failed (%d)\n", rc);

@@ -4,6 +4,7 @@
 // partition's resident host memory is measured with mincore (shim), never
 // computed. TCG stores are slow (~44 ns), so workloads touch one word per page.
 #include <cstdint>
+#include <algorithm>
 #include <cstdio>
 #include <string>
 
@@ -213,6 +214,80 @@ TYPED_TEST(DynmemTest, EveryVersionRefusedMeansStatic) {
   absl::SleepFor(absl::Seconds(1));
   EXPECT_EQ(vm->dm().Status().ballooned_pages, 0u);
   EXPECT_NE(vm->serial().find("dm: not active"), std::string::npos) << vm->serial();
+}
+
+TYPED_TEST(DynmemTest, HotAdd16ByteFormIsOnlinedToo) {
+  DynmemVmOptions o;
+  o.startup_mib = 128;
+  o.maximum_mib = 512;
+  o.hot_add_with_region = false;
+  BOOT(vm, o);
+  ASSERT_TRUE(this->WaitActive(*vm)) << vm->serial();
+  ASSERT_TRUE(vm->dm().SetTargetMib(256).ok());
+  ASSERT_TRUE(vm->WaitFor(
+      [&] { return vm->dm().Status().visible_pages == 256 * kPagesPerMiB; }, absl::Seconds(60)))
+      << vm->serial();
+  EXPECT_NE(vm->serial().find("(16-byte request)"), std::string::npos) << vm->serial();
+  ASSERT_TRUE(vm->RunWorkload("alloc 200", absl::Seconds(60)));
+  ASSERT_TRUE(vm->WaitFor([&] { return this->HeldPages(*vm) == 200 * kPagesPerMiB; },
+                          absl::Seconds(30)));
+  EXPECT_GT(vm->workload().LastStatus()->high_pfn, 128 * kPagesPerMiB);
+}
+
+TYPED_TEST(DynmemTest, GuestThatNeverAnswersIsMarkedUnresponsive) {
+  DynmemVmOptions o;
+  o.command_line = "dmquirk=hibernate";
+  o.transaction_timeout = absl::Seconds(2);
+  BOOT(vm, o);
+  ASSERT_TRUE(this->WaitActive(*vm)) << vm->serial();
+  ASSERT_TRUE(vm->dm().SetTargetMib(256 - 32).ok());
+  ASSERT_TRUE(vm->WaitFor(
+      [&] { return vm->dm().Status().state == DmState::kUnresponsive; }, absl::Seconds(30)));
+  EXPECT_EQ(vm->dm().counters().timeouts, 1u);
+  EXPECT_EQ(vm->dm().Status().ballooned_pages, 0u);
+  EXPECT_EQ(vm->memory().unmapped_bytes(), 0u);
+  // Still reporting: pressure keeps flowing although requests stopped.
+  const uint64_t reports = vm->dm().Status().status_reports;
+  EXPECT_TRUE(vm->WaitFor([&] { return vm->dm().Status().status_reports > reports; },
+                          absl::Seconds(10)));
+}
+
+TYPED_TEST(DynmemTest, WorkloadPatternsFollowTheirScript) {
+  DynmemVmOptions o;
+  o.command_line = "hb=off";
+  BOOT(vm, o);
+  ASSERT_TRUE(this->WaitActive(*vm)) << vm->serial();
+  ASSERT_TRUE(vm->RunWorkload("ramp 0 48 16 100", absl::Seconds(30)));
+  ASSERT_TRUE(vm->WaitFor([&] { return this->HeldPages(*vm) == 48 * kPagesPerMiB; },
+                          absl::Seconds(30)));
+  const uint64_t progress0 = vm->workload().LastStatus()->progress;
+  ASSERT_TRUE(vm->RunWorkload("walk 7 16 64 8", absl::Seconds(30)));
+  uint64_t low = ~0ull, high = 0;
+  ASSERT_TRUE(vm->WaitFor(
+      [&] {
+        const uint64_t held = this->HeldPages(*vm);
+        low = std::min(low, held);
+        high = std::max(high, held);
+        return high > low;
+      },
+      absl::Seconds(30)));
+  EXPECT_GE(low, 16 * kPagesPerMiB);
+  EXPECT_LE(high, 64 * kPagesPerMiB);
+  EXPECT_TRUE(vm->WaitFor([&] { return vm->workload().LastStatus()->progress > progress0; },
+                          absl::Seconds(30)))
+      << "a walk that grows touches new pages";
+  ASSERT_TRUE(vm->RunWorkload("spike 8 24 100", absl::Seconds(30)));
+  bool saw_base = false, saw_peak = false;
+  ASSERT_TRUE(vm->WaitFor(
+      [&] {
+        const uint64_t held = this->HeldPages(*vm);
+        saw_base |= held == 8 * kPagesPerMiB;
+        saw_peak |= held == 24 * kPagesPerMiB;
+        return saw_base && saw_peak;
+      },
+      absl::Seconds(30)));
+  ASSERT_TRUE(vm->RunWorkload("hold", absl::Seconds(30)));
+  EXPECT_EQ(vm->heartbeat().Status().state, HeartbeatState::kNoContact) << "hb=off";
 }
 
 }  // namespace

@@ -50,6 +50,8 @@ absl::StatusOr<std::unique_ptr<DynmemVm>> DynmemVm::Create(const DynmemVmOptions
   dm.maximum_pages = (o.maximum_mib << 20) / 4096;
   dm.first_request_delay = absl::Milliseconds(100);
   dm.accepted_versions = o.dm_versions;
+  dm.hot_add_with_region = o.hot_add_with_region;
+  dm.transaction_timeout = o.transaction_timeout;
   vm->dm_ = std::make_unique<DmVsp>(vm->memory_.get(), &vm->clock_, &vm->events_, dm);
   vm->heartbeat_ = std::make_unique<HeartbeatVsp>(&vm->clock_, &vm->events_);
   vm->runner_ = std::make_unique<shim::VcpuRunner>(*vm->partition_, *vm->handler_);

@@ -34,6 +34,9 @@ struct DynmemVmOptions {
   std::string command_line;
   // DM versions the VSP accepts (default: 2.0, 1.0, 0.3).
   std::vector<uint32_t> dm_versions = DmVspOptions().accepted_versions;
+  // MEM_HOT_ADD_REQUEST form (24 bytes with region, or 16).
+  bool hot_add_with_region = true;
+  absl::Duration transaction_timeout = absl::Seconds(10);
 };
 
 // Captures COM1 output.
