@@ -82,7 +82,7 @@ absl::StatusOr<VmmsConfig> ParseConfig(const std::vector<std::string>& args,
   if (c.database.empty()) c.database = c.state_dir + "/vmms.db";
   if (c.listen.empty()) c.listen = {"127.0.0.1:5990", "unix:" + c.state_dir + "/vmms.sock"};
   if (c.worker_binary.empty()) c.worker_binary = absl::StrCat(program_dir, "/../worker/vmwp");
-  if (c.guest_image.empty()) c.guest_image = absl::StrCat(program_dir, "/../guest/guest.bin");
+  if (c.guest_image.empty()) c.guest_image = absl::StrCat(program_dir, "/../guest/hv_guest.bin");
   return c;
 }
 
@@ -117,7 +117,7 @@ keys (also valid in the config file as 'key = value'):
   listen             gRPC addresses, comma-separated (default 127.0.0.1:5990,unix:<state_dir>/vmms.sock)
   metrics_port       Prometheus port on 127.0.0.1 (default 9182; 0 = any free port)
   worker_binary      vmwp executable (default ../worker/vmwp beside vmms)
-  guest_image        default guest image (default ../guest/guest.bin beside vmms)
+  guest_image        default guest image (default ../guest/hv_guest.bin beside vmms)
   budget_mib         memory for VMs in MiB (default MemAvailable - host_reserve_mib)
   host_reserve_mib   memory kept for the host (default max(1024, 10% of MemTotal))
   balancer_interval  Dynamic Memory balancing interval (default 1s)

@@ -27,7 +27,7 @@ struct VmmsConfig {
   int metrics_port = 9182;
   // The vmwp executable. Default: ../worker/vmwp next to the vmms binary.
   std::string worker_binary;
-  // Guest image for VMs that name none. Default: ../guest/guest.bin next to vmms.
+  // Guest image for VMs that name none. Default: ../guest/hv_guest.bin next to vmms.
   std::string guest_image;
   // Memory for VMs, MiB. Default: MemAvailable minus host_reserve_mib.
   uint64_t budget_mib = 0;

@@ -6,6 +6,7 @@
 #include "common/grpc/server.h"
 #include "common/status_macros.h"
 #include "vmms/launcher/grpc_worker_factory.h"
+#include "vmms/service/cim_service.h"
 #include "vmms/store/sqlite_vm_store.h"
 
 namespace hv::vmms {
@@ -49,6 +50,9 @@ absl::StatusOr<std::unique_ptr<VmmsServer>> VmmsServer::Start(const VmmsConfig& 
   counters::MetricsServerOptions metrics;
   metrics.port = config.metrics_port;
   ASSIGN_OR_RETURN(s->metrics_, counters::MetricsServer::Start(metrics, &s->registry_, &s->process_));
+
+  ASSIGN_OR_RETURN(s->cim_, cim::MakeCimBackend(s->manager_.get(), &s->registry_));
+  s->services_.push_back(std::make_unique<CimService>(s->cim_->objects.get()));
 
   ServerOptions grpc;
   grpc.addresses = config.listen;

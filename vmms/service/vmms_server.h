@@ -14,6 +14,7 @@
 #include "counters/process_metrics.h"
 #include "grpcpp/impl/codegen/service_type.h"
 #include "grpcpp/server.h"
+#include "vmms/cim/cim_backend.h"
 #include "vmms/config.h"
 #include "vmms/lifecycle/vm_manager.h"
 #include "vmms/store/vm_store.h"
@@ -51,6 +52,7 @@ class VmmsServer {
   std::unique_ptr<CountersFeed> feed_;
   std::unique_ptr<VmManager> manager_;
   std::unique_ptr<counters::MetricsServer> metrics_;
+  std::unique_ptr<cim::CimBackend> cim_;  // hv.cim.v1 (issue 8); uses manager_
   std::vector<std::unique_ptr<grpc::Service>> services_;
   std::unique_ptr<grpc::Server> grpc_;
   std::vector<int> grpc_ports_;

@@ -1,0 +1,36 @@
+// Provider of the virtual-system family in root/virtualization and
+// root/virtualization/v2: Msvm_ComputerSystem (one per VM, Name = GUID),
+// and its devices Msvm_Memory and Msvm_HeartbeatComponent; the method
+// Msvm_ComputerSystem.RequestStateChange (v2 2, 3, 4, 6, 9, 10, 11; v1 2, 3,
+// 10, 32768 pause, 32769 save), which starts a job and returns 4096 with a
+// Msvm_ConcreteJob reference, or a 32768.. code with a description.
+// Thread-safe.
+#ifndef HV_VMMS_CIM_SYSTEM_PROVIDER_H_
+#define HV_VMMS_CIM_SYSTEM_PROVIDER_H_
+
+#include "vmms/cim/class_provider.h"
+#include "vmms/cim/vm_directory.h"
+
+namespace hv::vmms::cim {
+
+class SystemProvider : public ClassProvider {
+ public:
+  explicit SystemProvider(VmDirectory* vms) : vms_(vms) {}
+  std::vector<std::string> Classes(absl::string_view name_space) const override;
+  absl::StatusOr<std::vector<hv::cim::Instance>> Enumerate(const CallContext& ctx,
+                                                           absl::string_view cls) override;
+  absl::StatusOr<hv::cim::Instance> Get(const CallContext& ctx,
+                                        const hv::cim::ObjectPath& path) override;
+  absl::StatusOr<MethodResult> Invoke(const CallContext& ctx, const hv::cim::ObjectPath& path,
+                                      const hv::cim::Method& method,
+                                      const std::vector<MethodArg>& args) override;
+
+ private:
+  absl::StatusOr<hv::cim::Instance> Build(const CallContext& ctx, absl::string_view cls,
+                                          const VmView& vm);
+  VmDirectory* const vms_;
+};
+
+}  // namespace hv::vmms::cim
+
+#endif  // HV_VMMS_CIM_SYSTEM_PROVIDER_H_
