@@ -169,6 +169,8 @@ void InstructionThroughput(shim::Backend& backend, double scale) {
   Row("page touch, cold (ns/page, incl. unmap+map / mmap+munmap)", g / pages, n / pages, "", 1e9);
 }
 
+void KickCost(shim::Backend& backend, double scale);
+
 void ExitCosts(shim::Backend& backend, double scale) {
   std::printf("\n### Exit round trips (%s)\n\n", std::string(ToString(backend.kind())).c_str());
   std::printf("| exit | ns per exit | direct handler call, ns | ratio |\n|---|---|---|---|\n");
@@ -219,7 +221,11 @@ void ExitCosts(shim::Backend& backend, double scale) {
     std::printf("| %s | %.0f | %.0f | %.1f |\n", names[kind], t / per_run * 1e9, direct / n * 1e9,
                 (t / per_run) / (direct / n));
   }
-  // Kick: another thread's Kick() ends Run() on a spinning guest.
+  KickCost(backend, scale);
+}
+
+// Kick: another thread's Kick() ends Run() on a spinning guest.
+void KickCost(shim::Backend& backend, double scale) {
   Vm vm(backend, "tight", 0);
   const int kicks = static_cast<int>(2000 * scale) + 20;
   double t = Best3([&] {
