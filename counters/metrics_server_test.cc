@@ -1,10 +1,17 @@
 #include "counters/metrics_server.h"
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <atomic>
+#include <cstdlib>
+#include <fstream>
 #include <map>
 #include <random>
+#include <sstream>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/numbers.h"
@@ -151,6 +158,59 @@ TEST(MetricsServer, GzipScrapeAsPrometheusSendsIt) {
   EXPECT_TRUE(
       HasLine(*body, "windows_hyperv_dynamic_memory_vm_physical_bytes{vm=\"web1\"} 536870912"));
   EXPECT_EQ(ParseVmSeries(*body)["web1"].size(), 10u);
+}
+
+// Runs `promtool check metrics` (Debian's prometheus package) over `text`;
+// returns its exit code and output. -1 when promtool is not installed.
+std::pair<int, std::string> Promtool(const std::string& text) {
+  if (access("/usr/bin/promtool", X_OK) != 0) return {-1, ""};
+  char in_path[] = "/tmp/hv_counters_promtool_in_XXXXXX";
+  char out_path[] = "/tmp/hv_counters_promtool_out_XXXXXX";
+  int in_fd = mkstemp(in_path);
+  int out_fd = mkstemp(out_path);
+  EXPECT_GE(in_fd, 0);
+  EXPECT_GE(out_fd, 0);
+  EXPECT_EQ(write(in_fd, text.data(), text.size()), static_cast<ssize_t>(text.size()));
+  close(in_fd);
+  close(out_fd);
+  const std::string cmd =
+      absl::StrCat("/usr/bin/promtool check metrics < ", in_path, " > ", out_path, " 2>&1");
+  const int status = std::system(cmd.c_str());
+  std::ifstream out(out_path);
+  std::stringstream output;
+  output << out.rdbuf();
+  unlink(in_path);
+  unlink(out_path);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : 128, output.str()};
+}
+
+// Prometheus' own linter accepts everything /metrics serves (names, types,
+// units, HELP), and rejects a planted naming error, so the check is live.
+TEST(MetricsServer, PromtoolAcceptsTheExposition) {
+  if (Promtool("").first < 0) GTEST_SKIP() << "promtool not installed (prometheus package)";
+  CounterRegistry reg;
+  ProcessMetrics process;
+  ASSERT_TRUE(reg.AddVm("web1").ok());
+  ASSERT_TRUE(reg.UpdateVm("web1", Web1()).ok());
+  ASSERT_TRUE(reg.AddBalancer("node0").ok());
+  ASSERT_TRUE(reg.UpdateBalancer("node0", {.time = kT0}).ok());
+  VmStateCount states[] = {{"Running", 1}};
+  ASSERT_TRUE(process.SetVmsByState(states).ok());
+  process.RecordJobFinished(JobResult::kCompleted);
+  process.RecordBalancerRound(absl::Milliseconds(1));
+  process.RecordWorkerRestart();
+  ASSERT_TRUE(process.RecordGuestMisbehaviour("dynmem", "bad_length").ok());
+  ASSERT_TRUE(process.RecordGrpcRequest("/a/B", absl::StatusCode::kOk, absl::Milliseconds(1)).ok());
+  auto server = MetricsServer::Start(TestOptions(), &reg, &process);
+  ASSERT_TRUE(server.ok()) << server.status();
+  const std::string text = Scrape((*server)->port());
+  ASSERT_NE(text.find("vmms_grpc_request_duration_seconds_bucket"), std::string::npos);
+  auto [code, output] = Promtool(text);
+  EXPECT_EQ(code, 0) << output;
+  EXPECT_EQ(output, "") << output;
+  auto [bad_code, bad_output] = Promtool("# HELP x_bytes x\n# TYPE x_bytes counter\nx_bytes 1\n");
+  EXPECT_NE(bad_code, 0);
+  EXPECT_NE(bad_output.find("_total"), std::string::npos) << bad_output;
 }
 
 TEST(MetricsServer, RemovedVmSeriesDisappear) {
