@@ -24,9 +24,8 @@ namespace {
 
 int PidfdOpen(pid_t pid) { return static_cast<int>(syscall(SYS_pidfd_open, pid, 0)); }
 
-}  // namespace
-
-absl::StatusOr<uint64_t> ProcessStartTime(pid_t pid) {
+// Field 22 of /proc/<pid>/stat, and whether the process is a zombie.
+absl::StatusOr<uint64_t> ReadStartTime(pid_t pid, bool* zombie) {
   std::ifstream in(absl::StrCat("/proc/", pid, "/stat"));
   std::string line;
   if (!in || !std::getline(in, line)) {
@@ -43,7 +42,16 @@ absl::StatusOr<uint64_t> ProcessStartTime(pid_t pid) {
   for (int i = 4; i < 22; ++i) rest >> field;
   uint64_t start = 0;
   rest >> start;
-  if (state == 'Z' || state == 'X') return absl::NotFoundError(absl::StrCat("process ", pid, ": exited"));
+  *zombie = state == 'Z' || state == 'X';
+  return start;
+}
+
+}  // namespace
+
+absl::StatusOr<uint64_t> ProcessStartTime(pid_t pid) {
+  bool zombie = false;
+  absl::StatusOr<uint64_t> start = ReadStartTime(pid, &zombie);
+  if (start.ok() && zombie) return absl::NotFoundError(absl::StrCat("process ", pid, ": exited"));
   return start;
 }
 
@@ -110,14 +118,13 @@ absl::StatusOr<ProcessId> SpawnDetached(const SpawnOptions& o) {
     return absl::InternalError(absl::StrCat("spawn: exec of '", o.argv[0], "' failed: ",
                                             std::strerror(exec_errno)));
   }
-  // The child's start time is known once it exists; it cannot change by exec.
-  absl::StatusOr<uint64_t> start = ProcessStartTime(pid);
+  // The start time is readable even if the program already exited: until we
+  // reap it, the zombie keeps its pid and /proc entry, so this is the child.
+  bool zombie = false;
+  absl::StatusOr<uint64_t> start = ReadStartTime(pid, &zombie);
   if (!start.ok()) {
-    // It already died (e.g. exec failed): reap it and report.
-    int status = 0;
-    waitpid(pid, &status, 0);
-    return absl::InternalError(absl::StrCat("spawn: '", o.argv[0], "' exited at once (status ",
-                                            status, ")"));
+    waitpid(pid, nullptr, 0);
+    return absl::InternalError(absl::StrCat("spawn: no /proc entry for child ", pid));
   }
   return ProcessId{pid, *start};
 }

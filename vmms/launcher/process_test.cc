@@ -33,6 +33,17 @@ TEST(Process, MissingExecutableIsNotFound) {
   EXPECT_NE(p.status().message().find("/nonexistent/vmwp"), std::string::npos);
 }
 
+TEST(Process, AChildThatExitsAtOnceIsStillSpawned) {
+  // /bin/true is usually a zombie before SpawnDetached reads its start time.
+  for (int i = 0; i < 20; ++i) {
+    absl::StatusOr<ProcessId> p = SpawnDetached({{"/bin/true"}, ""});
+    ASSERT_TRUE(p.ok()) << p.status();
+    int status = -1;
+    ASSERT_EQ(waitpid(p->pid, &status, 0), p->pid);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  }
+}
+
 TEST(Process, OutputGoesToTheLogFile) {
   std::string log = std::filesystem::temp_directory_path() / ("vmms-proc-" + std::to_string(getpid()));
   absl::StatusOr<ProcessId> p = SpawnDetached({{"/bin/sh", "-c", "echo hello-from-worker"}, log});
