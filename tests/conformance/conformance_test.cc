@@ -20,8 +20,11 @@ namespace hv::shim::conformance {
 namespace {
 
 static_assert(HYPERCALL_PAGE == HV_BOOT_HYPERCALL_PAGE_GPA);
-static_assert(HVCALL_GET_VP_REGISTERS == HVCALL_GET_VP_REGISTERS);
-static_assert(HV_REGISTER_GUEST_OS_ID == 0x00090002u);
+static_assert(CALL_GET_VP_REGISTERS == HVCALL_GET_VP_REGISTERS);
+static_assert(CALL_SET_VP_REGISTERS == HVCALL_SET_VP_REGISTERS);
+static_assert(REG_GUEST_OS_ID == HV_REGISTER_GUEST_OS_ID);
+static_assert(REG_VP_INDEX == HV_REGISTER_VP_INDEX);
+static_assert(REG_TIME_REF_COUNT == HV_REGISTER_TIME_REF_COUNT);
 static_assert(RUNTIME_GPA >= kRamTop && UNMAPPED_GPA > RUNTIME_GPA + (2u << 20));
 
 struct Tcg {

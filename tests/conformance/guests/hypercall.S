@@ -19,22 +19,22 @@
         movl    $-1, 8(%r9)
         movl    $0, 12(%r9)
         /* 0: SetVpRegisters element at +16: name, pad, value low/high */
-        movl    $HV_REGISTER_GUEST_OS_ID, 16(%r9)
+        movl    $REG_GUEST_OS_ID, 16(%r9)
         movl    $0, 20(%r9)
         movq    $0, 24(%r9)
         movabs  $0x8100000000001234, %rax
         mov     %rax, 32(%r9)
         movq    $0, 40(%r9)
-        movabs  $(HVCALL_SET_VP_REGISTERS | (1 << 32)), %rcx
+        movabs  $(CALL_SET_VP_REGISTERS | (1 << 32)), %rcx
         mov     %r9, %rdx
         xor     %r8, %r8
         call    *%rbx
         mov     %rax, 0(%rdi)
         /* 1: GetVpRegisters, names at +16, +24, +32 */
-        movq    $HV_REGISTER_GUEST_OS_ID, 16(%r9)
-        movq    $HV_REGISTER_VP_INDEX, 24(%r9)
-        movq    $HV_REGISTER_TIME_REF_COUNT, 32(%r9)
-        movabs  $(HVCALL_GET_VP_REGISTERS | (3 << 32)), %rcx
+        movq    $REG_GUEST_OS_ID, 16(%r9)
+        movq    $REG_VP_INDEX, 24(%r9)
+        movq    $REG_TIME_REF_COUNT, 32(%r9)
+        movabs  $(CALL_GET_VP_REGISTERS | (3 << 32)), %rcx
         mov     %r9, %rdx
         mov     $OUTPUT_PAGE, %r8
         call    *%rbx
@@ -44,28 +44,28 @@
         call    *%rbx
         mov     %rax, 16(%rdi)
         /* 3: reserved bit */
-        mov     $(HVCALL_GET_VP_REGISTERS | (1 << 30)), %rcx
+        mov     $(CALL_GET_VP_REGISTERS | (1 << 30)), %rcx
         call    *%rbx
         mov     %rax, 24(%rdi)
         /* 4: misaligned input */
-        movabs  $(HVCALL_GET_VP_REGISTERS | (1 << 32)), %rcx
+        movabs  $(CALL_GET_VP_REGISTERS | (1 << 32)), %rcx
         lea     4(%r9), %rdx
         mov     $OUTPUT_PAGE, %r8
         call    *%rbx
         mov     %rax, 32(%rdi)
         /* 5: unmapped input */
-        movabs  $(HVCALL_GET_VP_REGISTERS | (1 << 32)), %rcx
+        movabs  $(CALL_GET_VP_REGISTERS | (1 << 32)), %rcx
         mov     $UNMAPPED_GPA, %rdx
         call    *%rbx
         mov     %rax, 40(%rdi)
         /* 6: write a read-only register */
-        movl    $HV_REGISTER_VP_INDEX, 16(%r9)
-        movabs  $(HVCALL_SET_VP_REGISTERS | (1 << 32)), %rcx
+        movl    $REG_VP_INDEX, 16(%r9)
+        movabs  $(CALL_SET_VP_REGISTERS | (1 << 32)), %rcx
         mov     %r9, %rdx
         call    *%rbx
         mov     %rax, 48(%rdi)
         /* 7: rep start beyond rep count */
-        movabs  $(HVCALL_GET_VP_REGISTERS | (1 << 32) | (2 << 48)), %rcx
+        movabs  $(CALL_GET_VP_REGISTERS | (1 << 32) | (2 << 48)), %rcx
         call    *%rbx
         mov     %rax, 56(%rdi)
         hlt
