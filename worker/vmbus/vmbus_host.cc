@@ -34,6 +34,7 @@ absl::StatusOr<uint32_t> VmbusHost::AddDevice(const vmbus_guid& class_id,
 absl::Status VmbusHost::Start() {
   if (started_) return absl::FailedPreconditionError("vmbus host: already started");
   started_ = true;
+  stop_ = false;
   dispatcher_->Register(HVCALL_POST_MESSAGE, [this](shim::Vcpu& v, const shim::HypercallInput& in) {
     return OnPostMessage(v, in);
   });
@@ -41,12 +42,9 @@ absl::Status VmbusHost::Start() {
     return OnSignalEvent(v, in);
   });
   // EOM (the guest freed its slot) and SIMP (the page moved) are the moments
-  // the next queued message can go in.
+  // the next queued message can go in. The mailbox has its own lock.
   partition_->vcpu(0).synthetic_registers().set_write_observer([this](uint32_t name, uint64_t) {
-    if (name == HV_REGISTER_EOM || name == HV_REGISTER_SIMP) {
-      absl::MutexLock lock(&mu_);
-      DeliverLocked();
-    }
+    if (name == HV_REGISTER_EOM || name == HV_REGISTER_SIMP) Deliver();
   });
   thread_ = std::thread([this] { PollLoop(); });
   return absl::OkStatus();
@@ -56,6 +54,7 @@ void VmbusHost::Stop() {
   if (!started_) return;
   started_ = false;
   stop_ = true;
+  WakeHostThread();
   if (thread_.joinable()) thread_.join();
   dispatcher_->Unregister(HVCALL_POST_MESSAGE);
   dispatcher_->Unregister(HVCALL_SIGNAL_EVENT);
@@ -68,10 +67,15 @@ void VmbusHost::PostMessage(absl::Span<const uint8_t> message) {
 
 void VmbusHost::SignalGuest(uint32_t) { wake_needed_ = true; }
 
-void VmbusHost::DeliverLocked() {
+void VmbusHost::Deliver() {
   const uint64_t simp = partition_->vcpu(0).synthetic_registers().simp();
   absl::StatusOr<bool> delivered = mailbox_.Deliver(&ram_, simp);
   if (delivered.ok() && *delivered) wake_needed_ = true;
+}
+
+void VmbusHost::WakeHostThread() {
+  absl::MutexLock lock(&inbox_mu_);
+  wake_host_ = true;
 }
 
 shim::HypercallOutcome VmbusHost::OnPostMessage(shim::Vcpu& vcpu,
@@ -81,12 +85,17 @@ shim::HypercallOutcome VmbusHost::OnPostMessage(shim::Vcpu& vcpu,
   if (!vcpu.partition().ReadGpa(in.input_param, &msg, sizeof(msg)).ok()) {
     return {HV_STATUS_INVALID_PARAMETER, 0};
   }
-  if (msg.payload_size > HV_MESSAGE_PAYLOAD_BYTES) return {HV_STATUS_INVALID_PARAMETER, 0};
-  absl::MutexLock lock(&mu_);
-  const uint16_t status = server_.OnPostMessage(
-      msg.connection_id, msg.message_type, absl::MakeConstSpan(msg.payload, msg.payload_size));
-  DeliverLocked();
-  return {status, 0};
+  // The same checks VmbusServer::OnPostMessage makes first, answered here.
+  if (msg.payload_size > HV_MESSAGE_PAYLOAD_BYTES || msg.message_type != HV_MESSAGE_TYPE_VMBUS) {
+    return {HV_STATUS_INVALID_PARAMETER, 0};
+  }
+  if (msg.connection_id != VMBUS_MESSAGE_CONNECTION_ID) return {HV_STATUS_INVALID_CONNECTION_ID, 0};
+  absl::MutexLock lock(&inbox_mu_);
+  if (inbox_.size() >= 1024) return {HV_STATUS_INSUFFICIENT_BUFFERS, 0};  // a flooding guest
+  inbox_.push_back(Posted{msg.connection_id, msg.message_type,
+                          std::vector<uint8_t>(msg.payload, msg.payload + msg.payload_size)});
+  wake_host_ = true;
+  return {HV_STATUS_SUCCESS, 0};
 }
 
 shim::HypercallOutcome VmbusHost::OnSignalEvent(shim::Vcpu& vcpu,
@@ -98,22 +107,30 @@ shim::HypercallOutcome VmbusHost::OnSignalEvent(shim::Vcpu& vcpu,
   } else if (!vcpu.partition().ReadGpa(in.input_param, &ev, sizeof(ev)).ok()) {
     return {HV_STATUS_INVALID_PARAMETER, 0};
   }
-  absl::MutexLock lock(&mu_);
-  const uint16_t status = server_.OnSignalEvent(ev.connection_id);
-  DeliverLocked();
-  return {status, 0};
+  WakeHostThread();  // the host thread drains every open channel
+  return {HV_STATUS_SUCCESS, 0};
 }
 
 void VmbusHost::PollLoop() {
   while (!stop_) {
+    std::vector<Posted> posted;
+    {
+      absl::MutexLock lock(&inbox_mu_);
+      inbox_mu_.AwaitWithTimeout(absl::Condition(&wake_host_), options_.poll_interval);
+      wake_host_ = false;
+      posted.swap(inbox_);
+    }
     {
       absl::MutexLock lock(&mu_);
+      for (const Posted& m : posted) {
+        server_.OnPostMessage(m.connection_id, m.message_type, m.payload);
+      }
+      server_.PollChannels();
       for (auto& poll : polls_) poll();
       server_.PollChannels();
-      DeliverLocked();
     }
+    Deliver();
     if (wake_needed_.exchange(false) && wake_guest_) wake_guest_();
-    absl::SleepFor(options_.poll_interval);
   }
 }
 

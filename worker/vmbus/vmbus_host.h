@@ -1,14 +1,19 @@
 // VmbusHost: wires the pure VMBus server and its devices to a running
 // hypervisor-shim partition. It
 //  - registers HvCallPostMessage (0x5C) and HvCallSignalEvent (0x5D) with the
-//    partition's HypercallDispatcher (handled on the vCPU thread);
+//    partition's HypercallDispatcher. The vCPU-thread handlers only validate
+//    and queue; the host thread does the work, so a device that changes the
+//    memory map (balloon unmap, hot-add map: the TCG engine must park) never
+//    waits for a vCPU thread that waits for the device;
 //  - delivers host->guest channel messages into vCPU 0's SynIC message page
 //    (SynicMailbox), again whenever the guest writes EOM or SIMP;
-//  - runs a poll thread that drives device timers (transaction timeouts,
-//    heartbeats, balancer moves), drains rings the guest wrote without
-//    signalling, and kicks vCPU 0 when the guest has something to read.
-// One mutex serialises the server and every device callback, so the server's
-// single-thread contract holds although two threads drive it.
+//  - runs the host thread: queued channel messages, ring draining, device
+//    timers (transaction timeouts, heartbeats, balancer moves), and a kick of
+//    vCPU 0 when the guest has something to read. It wakes at once on a
+//    hypercall and at least every poll_interval.
+// The VMBus server and every device callback run on the host thread only.
+// Deviation: HvSignalEvent returns success for any connection id (the check
+// against open channels would need the server lock on the vCPU thread).
 //
 // Thread-safe. Destroy (or Stop) before the partition and the dispatcher.
 #ifndef HV_WORKER_VMBUS_VMBUS_HOST_H_
@@ -63,8 +68,15 @@ class VmbusHost : private VmbusHostPort {
   void SignalGuest(uint32_t child_relid) override;
   shim::HypercallOutcome OnPostMessage(shim::Vcpu& vcpu, const shim::HypercallInput& in);
   shim::HypercallOutcome OnSignalEvent(shim::Vcpu& vcpu, const shim::HypercallInput& in);
-  void DeliverLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void Deliver();
+  void WakeHostThread();
   void PollLoop();
+
+  struct Posted {
+    uint32_t connection_id;
+    uint32_t message_type;
+    std::vector<uint8_t> payload;
+  };
 
   shim::Partition* const partition_;
   shim::HypercallDispatcher* const dispatcher_;
@@ -74,9 +86,15 @@ class VmbusHost : private VmbusHostPort {
   SynicMailbox mailbox_;
   std::atomic<bool> wake_needed_{false};
 
-  mutable absl::Mutex mu_;
+  mutable absl::Mutex mu_;  // the server and the devices
   VmbusServer server_ ABSL_GUARDED_BY(mu_);
   std::vector<std::function<void()>> polls_ ABSL_GUARDED_BY(mu_);
+
+  // Work queued by the vCPU thread for the host thread. Never held while
+  // calling into the server, a device or the partition.
+  absl::Mutex inbox_mu_;
+  std::vector<Posted> inbox_ ABSL_GUARDED_BY(inbox_mu_);
+  bool wake_host_ ABSL_GUARDED_BY(inbox_mu_) = false;
 
   std::atomic<bool> stop_{false};
   bool started_ = false;
