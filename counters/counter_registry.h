@@ -6,7 +6,8 @@
 // instance's pressure window, pressure_window.h) and publishes them as one
 // immutable object, swapped in under the lock: a reader sees either the old
 // or the new values of an instance, never a mix. Read() returns a consistent
-// snapshot of all instances at one instant, sorted by name. An instance
+// snapshot of all instances at one instant, sorted by name, holding the lock
+// only to copy one pointer per instance (a scrape never stalls updates). An instance
 // appears in snapshots from its first sample on, and is gone from every
 // snapshot taken after it is removed.
 //

@@ -10,6 +10,8 @@
 // 503 limiter would need a global; waiting needs none, and Prometheus'
 // scrape_timeout bounds the wait on the client side.) A client that connects
 // and sends nothing holds a worker for at most `request_timeout`.
+// prometheus-cpp collects for one scrape at a time (a lock per endpoint);
+// serializing, compressing and sending run in parallel.
 //
 // Thread-safe. Destroying the server stops listening and waits for scrapes
 // in flight (up to ~2 s: civetweb's accept loop polls in 2 s quanta); it must
