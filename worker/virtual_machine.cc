@@ -55,6 +55,7 @@ absl::Status VirtualMachine::Build() {
     merged.set_socket_path(config_.socket_path());
     merged.set_state_dir(config_.state_dir());
     merged.set_restore_from(config_.restore_from());
+    merged.set_start_paused(config_.start_paused());
     if (!config_.backend().empty()) merged.set_backend(config_.backend());
     config_ = merged;
     name_ = VmDisplayName(config_);
@@ -94,16 +95,18 @@ absl::Status VirtualMachine::BuildDevices() {
     dm.maximum_pages = config_.memory().maximum_mib() * 256;
     dm_ = std::make_unique<DmVsp>(dm_memory_.get(), &clock_, &events_, dm);
     RETURN_IF_ERROR(vmbus_->AddDevice(Guid(kDmClassGuid), InstanceGuid(kDmClassGuid, 1), dm_.get(),
-                                      [this] { dm_->Poll(); })
+                                      [this] { GuardedPoll([this] { dm_->Poll(); }); })
                         .status());
   }
   heartbeat_ = std::make_unique<HeartbeatVsp>(&clock_, &events_);
   RETURN_IF_ERROR(vmbus_->AddDevice(Guid(kHeartbeatClassGuid), InstanceGuid(kHeartbeatClassGuid, 2),
-                                    heartbeat_.get(), [this] { heartbeat_->Poll(); })
+                                    heartbeat_.get(),
+                                    [this] { GuardedPoll([this] { heartbeat_->Poll(); }); })
                       .status());
   workload_ = std::make_unique<WorkloadVsp>();
   RETURN_IF_ERROR(vmbus_->AddDevice(Guid(kWorkloadClassGuid), InstanceGuid(kWorkloadClassGuid, 3),
-                                    workload_.get(), [this] { workload_->Poll(); })
+                                    workload_.get(),
+                                    [this] { GuardedPoll([this] { workload_->Poll(); }); })
                       .status());
   return absl::OkStatus();
 }
@@ -126,17 +129,27 @@ absl::Status VirtualMachine::Start() {
     return absl::FailedPreconditionError(
         absl::StrCat("vm '", name_, "': cannot Start from ", VmStateName(state())));
   }
-  if (dm_ != nullptr && memory_target_mib_restored_ != 0) {
-    dm_->SetTargetMib(memory_target_mib_restored_).IgnoreError();
-  }
-  RETURN_IF_ERROR(vmbus_->Start());
-  RETURN_IF_ERROR(runner_->Start());
   {
     absl::MutexLock lock(&state_mu_);
     started_at_ = absl::Now();
   }
   device_thread_ = std::thread([this] { DeviceLoop(); });
+  if (config_.start_paused()) {
+    SetState(pb::VM_STATE_PAUSED);
+    return absl::OkStatus();
+  }
+  RETURN_IF_ERROR(StartVcpus());
   SetState(pb::VM_STATE_RUNNING);
+  return absl::OkStatus();
+}
+
+absl::Status VirtualMachine::StartVcpus() {
+  if (dm_ != nullptr && memory_target_mib_restored_ != 0) {
+    dm_->SetTargetMib(memory_target_mib_restored_).IgnoreError();
+  }
+  RETURN_IF_ERROR(vmbus_->Start());
+  RETURN_IF_ERROR(runner_->Start());
+  vcpus_started_ = true;
   return absl::OkStatus();
 }
 
@@ -177,6 +190,17 @@ void VirtualMachine::PauseSupervision(bool paused) {
   // Wait for a pass in progress so nothing touches guest memory afterwards.
   state_mu_.Await(absl::Condition(
       +[](bool* active) { return !*active; }, &device_pass_active_));
+}
+
+void VirtualMachine::GuardedPoll(const std::function<void()>& poll) {
+  device_polls_in_flight_.fetch_add(1);
+  if (!devices_quiesced_.load()) poll();
+  device_polls_in_flight_.fetch_sub(1);
+}
+
+void VirtualMachine::QuiesceDevices(bool quiesce) {
+  devices_quiesced_.store(quiesce);
+  while (quiesce && device_polls_in_flight_.load() != 0) absl::SleepFor(absl::Microseconds(100));
 }
 
 void VirtualMachine::DeviceLoop() {
@@ -227,6 +251,7 @@ absl::StatusOr<pb::VmState> VirtualMachine::Pause() {
   RETURN_IF_ERROR(CheckOp(VmOperation::kPause));
   SetState(pb::VM_STATE_PAUSING);
   PauseSupervision(true);
+  QuiesceDevices(true);
   runner_->Pause();
   SetState(pb::VM_STATE_PAUSED);
   return pb::VM_STATE_PAUSED;
@@ -236,7 +261,15 @@ absl::StatusOr<pb::VmState> VirtualMachine::Resume() {
   absl::MutexLock op(&op_mu_);
   RETURN_IF_ERROR(CheckOp(VmOperation::kResume));
   SetState(pb::VM_STATE_RESUMING);
+  if (!vcpus_started_) {
+    // First run of a VM started paused.
+    if (absl::Status s = StartVcpus(); !s.ok()) {
+      SetState(pb::VM_STATE_PAUSED);
+      return s;
+    }
+  }
   runner_->Resume();
+  QuiesceDevices(false);
   PauseSupervision(false);
   SetState(pb::VM_STATE_RUNNING);
   return pb::VM_STATE_RUNNING;
@@ -273,6 +306,7 @@ absl::StatusOr<pb::VmState> VirtualMachine::Save(const std::string& path) {
   const pb::VmState before = state();
   SetState(pb::VM_STATE_SAVING);
   PauseSupervision(true);
+  QuiesceDevices(true);
   runner_->Pause();
   // Nothing may write guest memory during the snapshot: stop the VMBus poll
   // thread (it cannot be restarted; see the failure path below).
@@ -287,6 +321,7 @@ absl::StatusOr<pb::VmState> VirtualMachine::Save(const std::string& path) {
                              written.message()));
     if (before == pb::VM_STATE_RUNNING) {
       runner_->Resume();
+      QuiesceDevices(false);
       PauseSupervision(false);
     }
     SetState(before);

@@ -75,7 +75,9 @@ class VirtualMachine {
   static absl::StatusOr<std::unique_ptr<VirtualMachine>> Create(VirtualMachineOptions options);
   ~VirtualMachine();  // stops the vCPUs and the device thread
 
-  // Starts the vCPUs and the device thread: Running.
+  // Starts the vCPUs, VMBus and the supervision thread: Running. With
+  // config.start_paused the VM becomes Paused instead and nothing runs until
+  // the first Resume.
   absl::Status Start();
 
   const pb::WorkerConfig& config() const { return config_; }
@@ -126,12 +128,17 @@ class VirtualMachine {
   explicit VirtualMachine(VirtualMachineOptions options);
   absl::Status Build();
   absl::Status BuildDevices();
+  absl::Status StartVcpus() ABSL_EXCLUSIVE_LOCKS_REQUIRED(op_mu_);
   void DeviceLoop();
   void OnVcpuStopped(hv::shim::Vcpu& vcpu, const absl::StatusOr<hv::shim::VmExit>& last);
   void SetState(pb::VmState s);
   // Stops vCPUs and the device thread for good (TurnOff, Save, crash).
   void StopEverything() ABSL_EXCLUSIVE_LOCKS_REQUIRED(op_mu_);
   void PauseSupervision(bool paused);
+  // Runs `poll` unless the devices are quiesced (see devices_quiesced_).
+  void GuardedPoll(const std::function<void()>& poll);
+  // Sets devices_quiesced_ and waits for polls in flight to finish.
+  void QuiesceDevices(bool quiesce);
   absl::Status CheckOp(VmOperation op) const;
   absl::StatusOr<pb::MemoryOperationResponse> ApplyTarget(uint64_t target_mib);
   pb::MemoryOperationResponse MemoryResponse() const;
@@ -175,6 +182,11 @@ class VirtualMachine {
   bool crash_pending_ ABSL_GUARDED_BY(state_mu_) = false;
   std::string crash_message_ ABSL_GUARDED_BY(state_mu_);
   absl::Time started_at_ ABSL_GUARDED_BY(state_mu_) = absl::InfiniteFuture();
+  bool vcpus_started_ ABSL_GUARDED_BY(op_mu_) = false;
+  // While set, the device polls (run by VmbusHost's poll thread) do nothing,
+  // so a paused guest's memory stays still (no heartbeat or DM requests).
+  std::atomic<bool> devices_quiesced_{false};
+  std::atomic<int> device_polls_in_flight_{0};
   std::atomic<bool> stop_requested_{false};
   std::atomic<uint64_t> sequence_{0};
 };

@@ -10,7 +10,7 @@ int main(int argc, char** argv) {
   absl::StatusOr<hv::worker::v1::WorkerConfig> config = hv::worker::ConfigFromArgs(args);
   if (!config.ok()) {
     std::fprintf(stderr, "%s\nusage: vmwp --config=FILE [--socket=PATH] [--state-dir=DIR] "
-                 "[--restore-from=FILE] [--backend=auto|kvm|tcg]\n",
+                 "[--restore-from=FILE] [--backend=auto|kvm|tcg] [--start-paused]\n",
                  std::string(config.status().message()).c_str());
     return hv::worker::kExitBadConfig;
   }

@@ -71,7 +71,12 @@ void FollowSerial(VirtualMachine* vm, std::atomic<bool>* stop) {
 
 absl::StatusOr<v1::WorkerConfig> ConfigFromArgs(const std::vector<std::string>& args) {
   std::string config_path, socket, state_dir, restore, backend;
+  bool start_paused = false;
   for (const std::string& a : args) {
+    if (a == "--start-paused") {
+      start_paused = true;
+      continue;
+    }
     auto take = [&](absl::string_view flag, std::string* out) {
       if (!absl::StartsWith(a, flag)) return false;
       *out = a.substr(flag.size());
@@ -91,6 +96,7 @@ absl::StatusOr<v1::WorkerConfig> ConfigFromArgs(const std::vector<std::string>& 
   if (!state_dir.empty()) config->set_state_dir(state_dir);
   if (!restore.empty()) config->set_restore_from(restore);
   if (!backend.empty()) config->set_backend(backend);
+  if (start_paused) config->set_start_paused(true);
   ApplyConfigDefaults(*config);
   if (absl::Status s = ValidateWorkerConfig(*config); !s.ok()) return s;
   return config;

@@ -2,7 +2,7 @@
 // process group, signals, the control socket and the exit record.
 //
 //   vmwp --config=FILE [--socket=PATH] [--state-dir=DIR] [--restore-from=FILE]
-//        [--backend=auto|kvm|tcg]
+//        [--backend=auto|kvm|tcg] [--start-paused]
 //
 // Hygiene (issue 6): the worker leads its own process group (setpgid; vmms
 // also spawns it with setsid), never asks for a parent-death signal (it
