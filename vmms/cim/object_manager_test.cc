@@ -119,6 +119,16 @@ class ObjectManagerTest : public ::testing::Test {
   ObjectManager* om_ = nullptr;
 };
 
+// A MOF string literal ("Microsoft:<GUID>\\..." needs its backslash escaped).
+std::string Quoted(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  return out + "\"";
+}
+
 constexpr char kDmMemory[] =
     "instance of Msvm_MemorySettingData { VirtualQuantity = 1024; Reservation = 512; "
     "Limit = 4096; DynamicMemoryEnabled = TRUE; TargetMemoryBuffer = 25; Weight = 6000; };";
@@ -183,9 +193,9 @@ TEST_F(ObjectManagerTest, RtmPinnedWriteLeavesDynamicMemoryExactlyAsItWas) {
       ctx, Vsms("root/virtualization"), "ModifyVirtualSystemResources",
       {{"ComputerSystem", Value::Reference(ComputerSystemPath(id))},
        StrArr("ResourceSettingData",
-              {"instance of Msvm_MemorySettingData { InstanceID = \"" +
-               SettingInstanceId(id, SettingKind::kMemory) +
-               "\"; VirtualQuantity = 2048; Reservation = 2048; Limit = 2048; };"})});
+              {"instance of Msvm_MemorySettingData { InstanceID = " +
+               Quoted(SettingInstanceId(id, SettingKind::kMemory)) +
+               "; VirtualQuantity = 2048; Reservation = 2048; Limit = 2048; };"})});
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->return_value, 0u) << r->error_description;
   Instance mem = Get("root/virtualization/v2", MemPath(id));
@@ -223,7 +233,7 @@ TEST_F(ObjectManagerTest, RuleViolationsReturnInvalidParameterAndChangeNothing) 
     auto r = om_->InvokeMethod(
         v2, Vsms("root/virtualization/v2"), "ModifyResourceSettings",
         {StrArr("ResourceSettings",
-                {"instance of Msvm_MemorySettingData { InstanceID = \"" + iid + "\"; " + body + " };"})});
+                {"instance of Msvm_MemorySettingData { InstanceID = " + Quoted(iid) + "; " + body + " };"})});
     ASSERT_TRUE(r.ok()) << r.status();
     EXPECT_EQ(r->return_value, 4u) << body;
     EXPECT_FALSE(r->error_description.empty()) << body;
@@ -377,9 +387,9 @@ TEST_F(ObjectManagerTest, InheritancePropertyListQueriesAndAssociations) {
   ASSERT_TRUE(vssd.ok()) << vssd.status();
   ASSERT_EQ(vssd->size(), 1u);
   auto parts = om_->ExecQuery(v2, "WQL",
-                              "ASSOCIATORS OF {Msvm_VirtualSystemSettingData.InstanceID=\"" +
-                                  SettingInstanceId(id, SettingKind::kSystem) +
-                                  "\"} WHERE ResultClass = Msvm_MemorySettingData");
+                              "ASSOCIATORS OF {Msvm_VirtualSystemSettingData.InstanceID=" +
+                                  Quoted(SettingInstanceId(id, SettingKind::kSystem)) +
+                                  "} WHERE ResultClass = Msvm_MemorySettingData");
   ASSERT_TRUE(parts.ok()) << parts.status();
   ASSERT_EQ(parts->size(), 1u);
   EXPECT_EQ((*parts)[0].instance.Get("Limit")->AsUnsigned(), 4096u);
