@@ -112,8 +112,8 @@ class VmbusServerTest : public ::testing::Test {
   FakePort port_;
   EventLog events_;
   FakeClock clock_;
+  RecordingDevice device_;  // declared first: outlives server_
   VmbusServer server_;
-  RecordingDevice device_;
   uint32_t relid_ = 0;
 };
 
@@ -170,8 +170,8 @@ TEST_F(VmbusServerTest, MalformedAndUnexpectedMessagesAreDroppedAndCounted) {
   for (const auto& c : cases) {
     FakePort port;
     EventLog events;
-    VmbusServer server(&ram_, &port, &events, &clock_);
     RecordingDevice dev;
+    VmbusServer server(&ram_, &port, &events, &clock_);
     ASSERT_TRUE(server.AddDevice(kClass, kInstance, &dev).ok());
     if (c.connect_first) {
       vmbus_channel_initiate_contact m = {};
@@ -318,8 +318,8 @@ TEST_F(VmbusServerTest, CorruptRingOrPoisonPacketResetsOnlyThatChannel) {
 TEST_F(VmbusServerTest, FloodIsBoundedPerPass) {
   VmbusServerOptions opt;
   opt.packets_per_pass = 4;
+  RecordingDevice dev;  // outlives the server (its destructor closes open channels)
   VmbusServer server(&ram_, &port_, &events_, &clock_, opt);
-  RecordingDevice dev;
   relid_ = *server.AddDevice(kClass, kInstance, &dev);
   vmbus_channel_initiate_contact m = {};
   m.header.msgtype = CHANNELMSG_INITIATE_CONTACT;
