@@ -62,6 +62,13 @@ absl::Status KvmPartition::CreateVm() {
   for (uint32_t s = max_slots_; s > 0; --s) free_slots_.push_back(s - 1);
   // Intel needs a TSS area outside RAM for real-mode emulation; harmless on AMD.
   ioctl(vm_fd_, KVM_SET_TSS_ADDR, 0xFFFBD000ul);
+  // RDMSR/WRMSR of MSRs KVM does not know exit to us (kMsrRead/kMsrWrite)
+  // instead of a #GP inside KVM. Best effort: older kernels lack the cap.
+  kvm_enable_cap cap;
+  memset(&cap, 0, sizeof(cap));
+  cap.cap = KVM_CAP_X86_USER_SPACE_MSR;
+  cap.args[0] = KVM_MSR_EXIT_REASON_UNKNOWN;
+  user_space_msr_ = ioctl(vm_fd_, KVM_ENABLE_CAP, &cap) == 0;
   return absl::OkStatus();
 }
 

@@ -1,7 +1,8 @@
 // A KVM partition: a KVM VM (no in-kernel irqchip, so HLT exits to us), one
 // memory slot per memory-map region (read-only regions use KVM_MEM_READONLY;
 // kProtNone regions get no slot), identity page tables and a flat GDT written
-// into the boot area, and the Hyper-V CPUID leaves in KVM_SET_CPUID2.
+// into the boot area, the Hyper-V CPUID leaves in KVM_SET_CPUID2, and
+// KVM_CAP_X86_USER_SPACE_MSR so that unknown MSRs exit to userspace.
 // vCPUs run on their callers' threads (one thread per vCPU).
 #ifndef HV_HYPERVISOR_SHIM_KVM_KVM_PARTITION_H_
 #define HV_HYPERVISOR_SHIM_KVM_KVM_PARTITION_H_
@@ -37,6 +38,8 @@ class KvmPartition : public Partition {
   int kvm_fd() const { return kvm_fd_; }
   int vm_fd() const { return vm_fd_; }
   const std::vector<kvm_cpuid_entry2>& cpuid() const { return cpuid_; }
+  // True when unknown-MSR accesses exit to userspace (KVM_CAP_X86_USER_SPACE_MSR).
+  bool user_space_msr() const { return user_space_msr_; }
   using Partition::FindRegion;
   using Partition::IsMmio;
   using Partition::host_base;
@@ -56,6 +59,7 @@ class KvmPartition : public Partition {
   int kvm_fd_;  // not owned (the backend's)
   int vm_fd_ = -1;
   uint32_t max_slots_ = 32;
+  bool user_space_msr_ = false;
   std::map<uint64_t, uint32_t> slot_by_gpa_;  // guarded by the base class mutex
   std::vector<uint32_t> free_slots_;
   std::vector<kvm_cpuid_entry2> cpuid_;

@@ -170,6 +170,9 @@ bool KvmVcpu::HandleExit(ExitHandler& handler, absl::StatusOr<VmExit>* out) {
       return false;
     case KVM_EXIT_INTR:
       return true;  // a signal: the loop top checks the kick
+    case KVM_EXIT_X86_RDMSR:
+    case KVM_EXIT_X86_WRMSR:
+      return HandleMsr(handler, out);
     case KVM_EXIT_SHUTDOWN:
       exit.reason = ExitReason::kTripleFault;
       exit.rip = Rip();
@@ -223,6 +226,22 @@ bool KvmVcpu::HandleIo(ExitHandler& handler, absl::StatusOr<VmExit>* out) {
     }
   }
   if (!ret) return true;
+  exit.rip = Rip();
+  *out = exit;
+  return false;
+}
+
+bool KvmVcpu::HandleMsr(ExitHandler& handler, absl::StatusOr<VmExit>* out) {
+  VmExit exit;
+  const bool write = run_->exit_reason == KVM_EXIT_X86_WRMSR;
+  exit.reason = write ? ExitReason::kMsrWrite : ExitReason::kMsrRead;
+  exit.msr.index = run_->msr.index;
+  exit.msr.value = write ? run_->msr.data : 0;
+  ExitAction action = handler.HandleExit(*this, exit);
+  // error = 1 makes KVM inject #GP into the guest (KVM API, KVM_EXIT_X86_RDMSR).
+  run_->msr.error = exit.msr.fault ? 1 : 0;
+  if (!write) run_->msr.data = exit.msr.value;
+  if (action == ExitAction::kResume) return true;
   exit.rip = Rip();
   *out = exit;
   return false;

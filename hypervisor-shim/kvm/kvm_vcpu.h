@@ -6,8 +6,9 @@
 //   KVM_EXIT_MMIO -> kEptViolation (mmio, or unmapped/protected RAM)
 //   KVM_EXIT_HLT -> kHlt; KVM_EXIT_SHUTDOWN -> kTripleFault
 //   KVM_EXIT_INTERNAL_ERROR at an unmapped RIP -> kEptViolation (execute)
+//   KVM_EXIT_X86_RDMSR / WRMSR (MSRs KVM does not know) -> kMsrRead / kMsrWrite
 //   KVM_EXIT_FAIL_ENTRY / other internal errors -> kInvalidGuestState
-// CPUID and MSRs are answered inside KVM (no exits).
+// CPUID and known MSRs are answered inside KVM (no exits).
 // Kick: sets kvm_run.immediate_exit and sends a real-time signal (a no-op
 // handler installed once per process) to the thread inside KVM_RUN.
 #ifndef HV_HYPERVISOR_SHIM_KVM_KVM_VCPU_H_
@@ -44,6 +45,7 @@ class KvmVcpu : public Vcpu {
   bool HandleIo(ExitHandler& handler, absl::StatusOr<VmExit>* out);
   bool HandleHypercall(ExitHandler& handler, absl::StatusOr<VmExit>* out);
   bool HandleMmio(ExitHandler& handler, absl::StatusOr<VmExit>* out);
+  bool HandleMsr(ExitHandler& handler, absl::StatusOr<VmExit>* out);
   bool Fatal(ExitHandler& handler, VmExit exit, absl::StatusOr<VmExit>* out);
   uint64_t Rip();
   absl::Status Errno(const char* what) const;

@@ -322,6 +322,47 @@ TYPED_TEST(ConformanceTest, MmioReadsAndWritesReachTheBus) {
   EXPECT_EQ(h->stats.Counts().ept_mmio, 3u);
 }
 
+TYPED_TEST(ConformanceTest, MsrAccessesExitWhereTrappable) {
+  if (TypeParam::kKind == BackendKind::kTcg) {
+    GTEST_SKIP() << "Unicorn 2.0.1 cannot hook RDMSR/WRMSR (software-cpu.md §4)";
+  }
+  HARNESS(h, "msr");
+  uint64_t written = 0;
+  struct Msr : ExitHandler {
+    uint64_t* written;
+    ExitHandler* inner;
+    ExitAction HandleExit(Vcpu& v, VmExit& e) override {
+      if (e.reason == ExitReason::kMsrWrite && e.msr.index == 0x4000ABCD) {
+        *written = e.msr.value;
+        return ExitAction::kResume;
+      }
+      if (e.reason == ExitReason::kMsrRead && e.msr.index == 0x4000ABCD) {
+        e.msr.value = *written + 1;
+        return ExitAction::kResume;
+      }
+      return inner->HandleExit(v, e);
+    }
+  } msr;
+  msr.written = &written;
+  msr.inner = &h->handler();
+  absl::StatusOr<VmExit> exit = h->vcpu().Run(msr);
+  ASSERT_TRUE(exit.ok()) << exit.status();
+  ASSERT_EQ(exit->reason, ExitReason::kHlt) << exit->DebugString();
+  EXPECT_EQ(written, 0x1111111122222222ull);
+  EXPECT_EQ(h->vcpu().GetRegisters()->rbx, 0x1111111122222223ull);
+}
+
+TYPED_TEST(ConformanceTest, UnhandledMsrFaultsTheGuest) {
+  if (TypeParam::kKind == BackendKind::kTcg) {
+    GTEST_SKIP() << "Unicorn 2.0.1 cannot hook RDMSR/WRMSR (software-cpu.md §4)";
+  }
+  HARNESS(h, "msr");
+  absl::StatusOr<VmExit> exit = h->Run();  // default: #GP, no IDT -> triple fault
+  ASSERT_TRUE(exit.ok()) << exit.status();
+  EXPECT_EQ(exit->reason, ExitReason::kTripleFault) << exit->DebugString();
+  EXPECT_EQ(h->stats.Counts().count(ExitReason::kMsrWrite), 1u);
+}
+
 TYPED_TEST(ConformanceTest, SmpAtomicCounterKeepsEveryIncrement) {
   HARNESS(h, "smp_counter", kMaxVcpus);
   VcpuRunner runner(h->partition(), h->handler());
