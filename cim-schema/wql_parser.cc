@@ -91,10 +91,20 @@ class WqlParser {
   absl::StatusOr<std::unique_ptr<WqlExpr>> Predicate();
   absl::StatusOr<WqlOperand> Operand();
   absl::StatusOr<std::string> ClassName(absl::string_view after);
+  // Counts one expression node; fails past limits_.max_nodes (bounds the
+  // evaluator's recursion over long AND/OR chains).
+  absl::Status CountNode() {
+    if (++nodes_ > limits_.max_nodes) {
+      return ErrAt(tok_.pos, absl::StrCat("expression has more than ", limits_.max_nodes,
+                                          " terms"));
+    }
+    return absl::OkStatus();
+  }
 
   absl::string_view t_;
   const WqlLimits& limits_;
   size_t pos_ = 0;
+  int nodes_ = 0;
   Tok tok_;
 };
 
@@ -332,6 +342,7 @@ absl::StatusOr<std::unique_ptr<WqlExpr>> WqlParser::Or(int depth) {
     auto e = std::make_unique<WqlExpr>();
     e->kind = WqlExpr::Kind::kOr;
     e->pos = tok_.pos + 1;
+    RETURN_IF_ERROR(CountNode());
     RETURN_IF_ERROR(Next());
     e->lhs = std::move(lhs);
     ASSIGN_OR_RETURN(e->rhs, And(depth));
@@ -346,6 +357,7 @@ absl::StatusOr<std::unique_ptr<WqlExpr>> WqlParser::And(int depth) {
     auto e = std::make_unique<WqlExpr>();
     e->kind = WqlExpr::Kind::kAnd;
     e->pos = tok_.pos + 1;
+    RETURN_IF_ERROR(CountNode());
     RETURN_IF_ERROR(Next());
     e->lhs = std::move(lhs);
     ASSIGN_OR_RETURN(e->rhs, Unary(depth));
@@ -402,6 +414,7 @@ absl::StatusOr<WqlOperand> WqlParser::Operand() {
 }
 
 absl::StatusOr<std::unique_ptr<WqlExpr>> WqlParser::Predicate() {
+  RETURN_IF_ERROR(CountNode());
   auto e = std::make_unique<WqlExpr>();
   e->pos = tok_.pos + 1;
   ASSIGN_OR_RETURN(e->left, Operand());

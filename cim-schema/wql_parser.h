@@ -15,6 +15,7 @@ namespace hv::cim {
 struct WqlLimits {
   size_t max_length = 64 * 1024;  // longer queries are rejected
   int max_depth = 64;             // nesting of parentheses and NOT
+  int max_nodes = 1024;           // predicates and operators in one WHERE clause
 };
 
 absl::StatusOr<WqlQuery> ParseWql(absl::string_view text, const WqlLimits& limits = {});

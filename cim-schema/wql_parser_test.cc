@@ -90,6 +90,11 @@ TEST(WqlParser, LimitsDepthAndLength) {
   std::string nots = "SELECT * FROM C WHERE ";
   for (int i = 0; i < 1000; ++i) nots += "NOT ";
   EXPECT_FALSE(ParseWql(nots + "A = 1").ok());
+  std::string chain = "SELECT * FROM C WHERE A = 1";
+  for (int i = 0; i < 2000; ++i) chain += " AND A = 1";
+  auto c = ParseWql(chain);
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("more than 1024 terms"), std::string::npos) << c.status();
   WqlLimits small;
   small.max_length = 10;
   EXPECT_FALSE(ParseWql("SELECT * FROM C", small).ok());
