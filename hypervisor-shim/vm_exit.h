@@ -71,9 +71,10 @@ struct ExceptionExit {
   uint8_t vector = 0;        // 6 = #UD, 13 = #GP, 14 = #PF ...
 };
 
-// One VM exit. `rip` is the guest RIP at the exit when the backend knows it
-// precisely (0 otherwise; TCG memory faults report the block start, see
-// software-cpu.md §4).
+// One VM exit. `rip` is the guest RIP at the exit. It is precise on KVM and
+// for TCG's HLT, VMCALL, kick and fault exits; TCG's in-hook exits (I/O,
+// CPUID, MMIO, memory faults) report the start of the translation block
+// (Unicorn 2.0.1 does not sync RIP there; software-cpu.md §4).
 struct VmExit {
   ExitReason reason = ExitReason::kExternalInterrupt;
   uint64_t rip = 0;
