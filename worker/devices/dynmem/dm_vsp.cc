@@ -397,6 +397,21 @@ void DmVsp::Poll() {
   }
 }
 
+absl::Status DmVsp::RestoreAllBallooned() {
+  absl::MutexLock lock(&mu_);
+  absl::Status first;
+  for (const PageRange& r : ballooned_.Take(ballooned_.pages(), DM_RANGE_MAX_PAGES)) {
+    absl::Status s = memory_->RestorePages(r.pfn, r.count);
+    if (!s.ok()) {
+      ++counters_.memory_failures;
+      if (first.ok()) first = s;
+    }
+  }
+  outstanding_ = {};
+  Event("dm vsp: every ballooned page restored");
+  return first;
+}
+
 DmVspStatus DmVsp::Status() const {
   absl::MutexLock lock(&mu_);
   DmVspStatus s = status_;

@@ -158,6 +158,12 @@ class DmVsp : public VmbusDevice {
   // Call periodically (e.g. every 50-100 ms) and after OnPacket.
   void Poll();
 
+  // Maps back every ballooned page and forgets the balloon (for a guest
+  // reset: a rebooted guest owns all of its startup memory again). Cancels an
+  // outstanding transaction. Returns the first memory error, after trying
+  // every range. Call on the driving thread.
+  absl::Status RestoreAllBallooned();
+
   DmVspStatus Status() const;
   DmVspCounters counters() const;
 

@@ -520,5 +520,20 @@ TEST_F(DmVspTest, CloseReturnsToNotActiveAndSendFailuresAreCounted) {
   EXPECT_EQ(vsp_->Status().state, DmState::kNotActive);
 }
 
+TEST_F(DmVspTest, RestoreAllBalloonedMapsEverythingBack) {
+  Activate();
+  BalloonDown(2048, 0x10000);
+  BalloonDown(512, 0x18000);
+  ASSERT_EQ(vsp_->Status().ballooned_pages, 2560u) << vsp_->counters().unexpected << " "
+                                                   << vsp_->counters().bad_ranges;
+  memory_.restored.clear();
+  ASSERT_TRUE(vsp_->RestoreAllBallooned().ok());
+  ASSERT_EQ(memory_.restored.size(), 2u);
+  EXPECT_EQ(memory_.restored[0], (PageRange{0x10000, 2048}));
+  EXPECT_EQ(memory_.restored[1], (PageRange{0x18000, 512}));
+  EXPECT_EQ(vsp_->Status().ballooned_pages, 0u);
+  EXPECT_EQ(vsp_->Status().assigned_pages, kStartup);
+}
+
 }  // namespace
 }  // namespace hv::worker

@@ -53,6 +53,9 @@ TEST(HeartbeatVsp, NoContactOkThenLost) {
   hb.OnClose();
   EXPECT_EQ(hb.Status().state, HeartbeatState::kLostCommunication);
   EXPECT_EQ(HeartbeatStateToString(HeartbeatState::kNoContact), "No Contact");
+  EXPECT_EQ(HeartbeatStateToString(HeartbeatState::kOk), "OK");
+  EXPECT_EQ(HeartbeatStateToString(HeartbeatState::kLostCommunication), "Lost Communication");
+  EXPECT_EQ(static_cast<int>(HeartbeatState::kLostCommunication), 13);  // proto value
 }
 
 TEST(HeartbeatVsp, BadAnswersAreCountedNotTrusted) {
