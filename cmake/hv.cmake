@@ -20,10 +20,16 @@ function(hv_test name)
   add_executable(${name} ${A_SOURCES})
   target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR})
   target_link_libraries(${name} PRIVATE ${A_DEPS} GTest::gmock GTest::gtest_main Threads::Threads)
-  gtest_discover_tests(${name}
-    DISCOVERY_TIMEOUT 60
-    PROPERTIES TIMEOUT ${A_TIMEOUT} LABELS "${A_LABELS}"
-    ENVIRONMENT "HV_SOURCE_DIR=${PROJECT_SOURCE_DIR};HV_BINARY_DIR=${PROJECT_BINARY_DIR}")
+  # Tests find the tree through HV_SOURCE_DIR / HV_BINARY_DIR. gtest_discover_tests
+  # runs every test through the target's CROSSCOMPILING_EMULATOR, so `env` sets
+  # them for discovery and every run (an ENVIRONMENT list would be split apart).
+  set_property(TARGET ${name} PROPERTY CROSSCOMPILING_EMULATOR
+    env HV_SOURCE_DIR=${PROJECT_SOURCE_DIR} HV_BINARY_DIR=${PROJECT_BINARY_DIR})
+  set(props TIMEOUT ${A_TIMEOUT})
+  if(A_LABELS)
+    list(APPEND props LABELS "${A_LABELS}")
+  endif()
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES ${props})
 endfunction()
 
 # hv_fuzzer(NAME SOURCES ... DEPS ... [CORPUS dir])
