@@ -71,8 +71,8 @@ void FuzzServer(const uint8_t* data, size_t size) {
   VmbusServerOptions options;
   options.max_gpadl_pages = 32;
   options.packets_per_pass = 4;
+  EchoDevice device;  // must outlive the server, which closes open channels on destruction
   VmbusServer server(&ram, &port, &events, &clock, options);
-  EchoDevice device;
   vmbus_guid g = {};
   if (!server.AddDevice(g, g, &device).ok()) __builtin_trap();
   // Connect first so the fuzzer spends its time past the handshake.
