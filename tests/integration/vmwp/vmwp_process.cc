@@ -73,8 +73,15 @@ absl::StatusOr<std::unique_ptr<VmwpProcess>> VmwpProcess::Spawn(const pb::Worker
     _exit(127);
   }
   p->pid_ = pid;
-  p->channel_ = grpc::CreateChannel(absl::StrCat("unix:", config.socket_path()),
-                                    grpc::InsecureChannelCredentials());
+  // The socket appears only once vmwp listens: keep gRPC's reconnect backoff
+  // short (its default starts at 1 s and grows), or readiness is measured in
+  // backoff steps instead of worker start-up time.
+  grpc::ChannelArguments channel_args;
+  channel_args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 5);
+  channel_args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 5);
+  channel_args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 50);
+  p->channel_ = grpc::CreateCustomChannel(absl::StrCat("unix:", config.socket_path()),
+                                          grpc::InsecureChannelCredentials(), channel_args);
   p->stub_ = pb::Worker::NewStub(p->channel_);
   return p;
 }
@@ -105,10 +112,10 @@ absl::Status VmwpProcess::WaitReady(absl::Duration timeout) {
       }
     }
     grpc::ClientContext ctx;
-    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(200));
+    ctx.set_wait_for_ready(true);
     pb::WorkerInfo info;
     if (stub_->GetState(&ctx, pb::GetStateRequest(), &info).ok()) return absl::OkStatus();
-    absl::SleepFor(absl::Milliseconds(20));
   }
   return absl::DeadlineExceededError("vmwp did not answer GetState");
 }
