@@ -11,7 +11,8 @@ class Vcpu;
 
 enum class ExitAction {
   kResume,  // apply the exit's outputs and continue the guest inside Run()
-  kReturn,  // make Vcpu::Run() return this exit (outputs are applied on the next Run)
+  kReturn,  // make Vcpu::Run() return this exit (outputs still reach the guest before it
+            // runs again; on TCG an in-hook exit returns at the next block start)
 };
 
 // Called by the backend for every exit of a vCPU, on the thread that executes
