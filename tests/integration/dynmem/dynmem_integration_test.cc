@@ -173,7 +173,10 @@ TYPED_TEST(DynmemTest, HotAddGrowsVisibleMemoryAndWorkloadUsesIt) {
   EXPECT_GT(ws->high_pfn, 256 * kPagesPerMiB) << "uses pages above the boot memory";
   EXPECT_GE(ws->progress, 400 * kPagesPerMiB);
   EXPECT_GE(vm->partition().ResidentBytes(), 390 * kMiB);
-  EXPECT_NE(vm->serial().find("(24-byte request)"), std::string::npos) << vm->serial();
+  EXPECT_TRUE(vm->WaitFor(
+      [&] { return vm->serial().find("(24-byte request)") != std::string::npos; },
+      absl::Seconds(10)))
+      << vm->serial();
 }
 
 TYPED_TEST(DynmemTest, GatedGuestWithoutDmVscStaysStatic) {
@@ -227,7 +230,11 @@ TYPED_TEST(DynmemTest, HotAdd16ByteFormIsOnlinedToo) {
   ASSERT_TRUE(vm->WaitFor(
       [&] { return vm->dm().Status().visible_pages == 256 * kPagesPerMiB; }, absl::Seconds(60)))
       << vm->serial();
-  EXPECT_NE(vm->serial().find("(16-byte request)"), std::string::npos) << vm->serial();
+  // The guest prints after it has answered: wait for the line.
+  EXPECT_TRUE(vm->WaitFor(
+      [&] { return vm->serial().find("(16-byte request)") != std::string::npos; },
+      absl::Seconds(10)))
+      << vm->serial();
   ASSERT_TRUE(vm->RunWorkload("alloc 200", absl::Seconds(60)));
   ASSERT_TRUE(vm->WaitFor([&] { return this->HeldPages(*vm) == 200 * kPagesPerMiB; },
                           absl::Seconds(30)));
