@@ -66,7 +66,8 @@ absl::Status VirtualMachine::Build() {
   ASSIGN_OR_RETURN(partition_, backend_->CreatePartition(PartitionOptionsFor(config_)));
   if (restoring) {
     RETURN_IF_ERROR(RestorePartitionFromSavedState(config_.restore_from(), *partition_));
-    serial_.RestoreHistory(saved.serial_history(), saved.serial_history().size());
+    serial_.RestoreHistory(saved.serial_history(),
+                           std::max<uint64_t>(saved.serial_total_bytes(), saved.serial_history().size()));
   } else {
     ASSIGN_OR_RETURN(std::vector<uint8_t> image, ReadGuestImage(config_.guest_image()));
     RETURN_IF_ERROR(BootGuest(*partition_, config_, image));
@@ -340,6 +341,7 @@ pb::WorkerSavedState VirtualMachine::BuildSavedState() {
   s.set_uptime_ms(UptimeMs());
   *s.mutable_exit_counts() = Sample().exit_counts();
   s.set_serial_history(serial_.History());
+  s.set_serial_total_bytes(serial_.total_bytes());
   if (dm_ != nullptr) s.set_memory_target_mib(dm_->Status().target_pages / 256);
   // vmbus_state / dynmem_state / heartbeat_state stay empty until the
   // integration-services components expose serializers (see the report).

@@ -59,6 +59,10 @@ void SerialPort::Append(char c) {
   ++counters_.bytes_written;
 }
 
+uint64_t SerialPort::Oldest() const {
+  return std::max(first_, total_ > capacity_ ? total_ - capacity_ : 0);
+}
+
 SerialChunk SerialPort::ReadFrom(uint64_t offset, size_t max_bytes, absl::Duration wait) const {
   absl::MutexLock lock(&mu_);
   const absl::Time deadline = absl::Now() + wait;
@@ -67,7 +71,7 @@ SerialChunk SerialPort::ReadFrom(uint64_t offset, size_t max_bytes, absl::Durati
     if (data_.WaitWithDeadline(&mu_, deadline)) break;
   }
   SerialChunk chunk;
-  const uint64_t oldest = total_ > capacity_ ? total_ - capacity_ : 0;
+  const uint64_t oldest = Oldest();
   if (offset < oldest) {
     chunk.skipped = oldest - offset;
     offset = oldest;
@@ -88,7 +92,7 @@ void SerialPort::WakeReaders() {
 
 std::string SerialPort::History() const {
   absl::MutexLock lock(&mu_);
-  const uint64_t oldest = total_ > capacity_ ? total_ - capacity_ : 0;
+  const uint64_t oldest = Oldest();
   std::string out;
   out.reserve(total_ - oldest);
   for (uint64_t i = oldest; i < total_; ++i) out.push_back(ring_[i % capacity_]);
@@ -105,6 +109,7 @@ void SerialPort::RestoreHistory(const std::string& history, uint64_t total_bytes
   const size_t keep = std::min(history.size(), capacity_);
   const std::string_view tail = std::string_view(history).substr(history.size() - keep);
   total_ = std::max<uint64_t>(total_bytes, keep) - keep;
+  first_ = total_;
   for (char c : tail) {
     ring_[total_ % capacity_] = c;
     ++total_;

@@ -70,12 +70,15 @@ class SerialPort : public hv::shim::BusDevice {
 
  private:
   void Append(char c) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Stream offset of the oldest byte still held.
+  uint64_t Oldest() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const size_t capacity_;
   mutable absl::Mutex mu_;
   mutable absl::CondVar data_;
   std::string ring_ ABSL_GUARDED_BY(mu_);  // capacity_ bytes, circular
   uint64_t total_ ABSL_GUARDED_BY(mu_) = 0;  // stream offset of the next byte
+  uint64_t first_ ABSL_GUARDED_BY(mu_) = 0;  // nothing before it exists (restore)
   uint8_t lcr_ ABSL_GUARDED_BY(mu_) = 0;
   uint8_t ier_ ABSL_GUARDED_BY(mu_) = 0;
   uint8_t mcr_ ABSL_GUARDED_BY(mu_) = 0;
