@@ -156,6 +156,11 @@ void ManagementServiceProvider::Define(const CallContext& ctx, const std::vector
       if (CiEquals(inst.class_name(), "Msvm_MemorySettingData") && mem_cls != nullptr) {
         absl::StatusOr<MemorySettings> m = MergeMemorySettings(def.memory, inst, *mem_cls);
         if (!m.ok()) return Fail(ctx, r, InvalidParam(m.status().message()));
+        // Hyper-V: the minimum defaults to the startup size (hyperv.md §6).
+        const Value* min = inst.Get("Reservation");
+        if (min == nullptr || min->is_null() || !mem_cls->FindProperty("DynamicMemoryEnabled")) {
+          m->minimum_mib = m->startup_mib;
+        }
         def.memory = *m;
       } else if (CiEquals(inst.class_name(), "Msvm_ProcessorSettingData")) {
         absl::StatusOr<uint32_t> n = MergeProcessorCount(def.vcpu_count, inst);
