@@ -365,9 +365,9 @@ absl::Status VirtualMachine::RunWorkload(const std::string& command) {
 
 absl::StatusOr<std::string> VirtualMachine::ReadGuestMemory(uint64_t gpa, uint32_t length) {
   RETURN_IF_ERROR(CheckOp(VmOperation::kReadMemory));
-  if (length == 0 || length > 65536) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("vm '", name_, "': read length ", length, " is outside 1..65536"));
+  if (length == 0 || length > kMaxGuestReadBytes) {
+    return absl::InvalidArgumentError(absl::StrCat("vm '", name_, "': read length ", length,
+                                                   " is outside 1..", kMaxGuestReadBytes));
   }
   std::string out(length, '\0');
   RETURN_IF_ERROR(partition_->ReadGpa(gpa, out.data(), length));

@@ -51,6 +51,9 @@ namespace hv::worker {
 
 namespace pb = ::hv::worker::v1;
 
+// Largest ReadGuestMemory request.
+inline constexpr uint32_t kMaxGuestReadBytes = 1u << 20;
+
 struct VirtualMachineOptions {
   // The VM (validated by the caller; see worker_config.h). With
   // restore_from set, memory/vCPU settings come from the state file and only
@@ -108,7 +111,8 @@ class VirtualMachine {
   // when the guest has not opened the workload channel.
   absl::Status RunWorkload(const std::string& command);
 
-  // A copy of guest RAM. InvalidArgument for a length outside 1..65536,
+  // A copy of guest RAM. InvalidArgument for a length outside
+  // 1..kMaxGuestReadBytes,
   // OutOfRange when any byte is not guest RAM.
   absl::StatusOr<std::string> ReadGuestMemory(uint64_t gpa, uint32_t length);
 

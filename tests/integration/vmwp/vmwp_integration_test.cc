@@ -89,11 +89,11 @@ uint64_t ReadU64(pb::Worker::Stub& stub, uint64_t gpa) {
   return v;
 }
 
-// Hash of every 64 KiB of guest RAM in [lo, hi).
+// Hash of every 1 MiB of guest RAM in [lo, hi).
 std::vector<size_t> HashRam(pb::Worker::Stub& stub, uint64_t lo, uint64_t hi) {
   std::vector<size_t> out;
-  for (uint64_t gpa = lo; gpa < hi; gpa += 65536) {
-    absl::StatusOr<std::string> d = ReadGuest(stub, gpa, 65536);
+  for (uint64_t gpa = lo; gpa < hi; gpa += 1 << 20) {
+    absl::StatusOr<std::string> d = ReadGuest(stub, gpa, 1 << 20);
     out.push_back(d.ok() ? std::hash<std::string>()(*d) : 0);
   }
   return out;
@@ -236,6 +236,16 @@ TEST_F(VmwpTest, BalloonHotAddPauseResumeThroughControlApi) {
     EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << bad;
     EXPECT_THAT(s.error_message(), HasSubstr("outside [128, 1024]"));
   }
+  pb::ReadGuestMemoryRequest bad_read;
+  pb::ReadGuestMemoryResponse bad_read_resp;
+  bad_read.set_gpa(4ull << 30);  // beyond RAM
+  bad_read.set_length(16);
+  EXPECT_EQ(Call(&pb::Worker::Stub::ReadGuestMemory, vm->stub(), bad_read, &bad_read_resp)
+                .error_code(), grpc::StatusCode::OUT_OF_RANGE);
+  bad_read.set_gpa(0x100000);
+  bad_read.set_length(0);
+  EXPECT_EQ(Call(&pb::Worker::Stub::ReadGuestMemory, vm->stub(), bad_read, &bad_read_resp)
+                .error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   change.set_mib(0);
   EXPECT_EQ(Call(&pb::Worker::Stub::AddMemory, vm->stub(), change, &mr).error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);

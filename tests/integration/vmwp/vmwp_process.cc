@@ -145,7 +145,7 @@ pb::VmState VmwpProcess::State() {
 absl::StatusOr<std::string> ReadGuest(pb::Worker::Stub& stub, uint64_t gpa, uint64_t len) {
   std::string out;
   while (len > 0) {
-    const uint32_t n = static_cast<uint32_t>(std::min<uint64_t>(len, 65536));
+    const uint32_t n = static_cast<uint32_t>(std::min<uint64_t>(len, 1u << 20));
     grpc::ClientContext ctx;
     pb::ReadGuestMemoryRequest req;
     req.set_gpa(gpa);
