@@ -47,10 +47,10 @@ run_ctest() {
 cmd_run() {
   scripts/setup.sh build
   build build
-  if [ ! -x build/vmms/vmms ]; then
-    die "vmms is not built yet: the daemon (issue 'vmms daemon') does not exist in this tree. Built so far: $(cd build && ls -d */ | tr -d / | tr '\n' ' ')"
-  fi
-  exec build/vmms/vmms_demo.sh
+  for f in build/vmms/vmms build/worker/vmwp build/tools/vmctl/vmctl build/guest/hv_guest.bin; do
+    [ -e "$f" ] || die "$f was not built"
+  done
+  exec scripts/demo.sh build
 }
 
 cmd_test() {

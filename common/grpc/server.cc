@@ -10,8 +10,46 @@
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
+#include "grpcpp/support/server_interceptor.h"
 
 namespace hv {
+namespace {
+
+using CallFinished = std::function<void(absl::string_view, absl::StatusCode, absl::Duration)>;
+
+// Times one call from its creation (when the call arrives) to the status it sends.
+class CallObserver : public grpc::experimental::Interceptor {
+ public:
+  CallObserver(const char* method, const CallFinished* done)
+      : method_(method ? method : "?"), done_(done), start_(absl::Now()) {}
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    if (methods->QueryInterceptionHookPoint(
+            grpc::experimental::InterceptionHookPoints::PRE_SEND_STATUS)) {
+      grpc::Status s = methods->GetSendStatus();
+      (*done_)(method_, static_cast<absl::StatusCode>(s.error_code()), absl::Now() - start_);
+    }
+    methods->Proceed();
+  }
+
+ private:
+  const char* method_;
+  const CallFinished* done_;
+  absl::Time start_;
+};
+
+class CallObserverFactory : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  explicit CallObserverFactory(CallFinished done) : done_(std::move(done)) {}
+  grpc::experimental::Interceptor* CreateServerInterceptor(
+      grpc::experimental::ServerRpcInfo* info) override {
+    return new CallObserver(info->method(), &done_);
+  }
+
+ private:
+  CallFinished done_;
+};
+
+}  // namespace
 
 absl::StatusOr<StartedServer> StartServer(const ServerOptions& options) {
   if (options.addresses.empty()) {
@@ -34,6 +72,11 @@ absl::StatusOr<StartedServer> StartServer(const ServerOptions& options) {
     ports.push_back(std::move(port));
   }
   for (grpc::Service* service : options.services) builder.RegisterService(service);
+  if (options.on_call_finished) {
+    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
+    creators.push_back(std::make_unique<CallObserverFactory>(options.on_call_finished));
+    builder.experimental().SetInterceptorCreators(std::move(creators));
+  }
 
   StartedServer started;
   started.server = builder.BuildAndStart();

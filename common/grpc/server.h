@@ -4,11 +4,14 @@
 #ifndef HV_COMMON_GRPC_SERVER_H_
 #define HV_COMMON_GRPC_SERVER_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "grpcpp/server.h"
 
 namespace hv {
@@ -21,6 +24,11 @@ struct ServerOptions {
   std::vector<grpc::Service*> services;
   // Largest request accepted, bytes. Default 16 MiB.
   int max_receive_bytes = 16 << 20;
+  // Called once per finished call, on a gRPC thread, with the full method
+  // name ("/hv.cim.v1.CimService/GetInstance"), the status code sent and the
+  // time from the call's arrival to its status. Optional; keep it cheap.
+  std::function<void(absl::string_view method, absl::StatusCode code, absl::Duration latency)>
+      on_call_finished;
 };
 
 struct StartedServer {

@@ -57,6 +57,11 @@ absl::StatusOr<std::unique_ptr<VmmsServer>> VmmsServer::Start(const VmmsConfig& 
   ServerOptions grpc;
   grpc.addresses = config.listen;
   for (const auto& svc : s->services_) grpc.services.push_back(svc.get());
+  grpc.on_call_finished = [self](absl::string_view method, absl::StatusCode code,
+                                 absl::Duration latency) {
+    self->process_.RecordGrpcRequest(std::string_view(method.data(), method.size()), code, latency)
+        .IgnoreError();
+  };
   ASSIGN_OR_RETURN(StartedServer started, StartServer(grpc));
   s->grpc_ = std::move(started.server);
   s->grpc_ports_ = started.tcp_ports;
