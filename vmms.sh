@@ -47,7 +47,7 @@ run_ctest() {
 cmd_run() {
   scripts/setup.sh build
   build build
-  for f in build/vmms/vmms build/worker/vmwp build/tools/vmctl/vmctl build/guest/hv_guest.bin; do
+  for f in build/vmms/vmms build/worker/vmwp build/tools/vmctl build/guest/hv_guest.bin; do
     [ -e "$f" ] || die "$f was not built"
   done
   exec scripts/demo.sh build

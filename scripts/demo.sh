@@ -3,7 +3,7 @@
 #
 # Starts vmms on its embedded SQLite in ./var (unless one already runs there),
 # defines and starts the demo VM "demo" with Dynamic Memory and a workload
-# that ramps up and down (a sawtooth between 64 and 448 MiB every 40 s), then
+# that ramps up and down (a sawtooth from 64 to 448 MiB in 48 MiB steps every 5 s), then
 # prints the endpoints and shows, every 2 s, the guest's demand next to the
 # memory the balancer assigns. vmms keeps running afterwards.
 # DEMO_SECONDS (default 60; 20 when not on a terminal) bounds the display.
@@ -11,7 +11,7 @@ set -euo pipefail
 B=$(cd "${1:-build}" && pwd)
 cd "$(dirname "$0")/.."
 VMMS="$B/vmms/vmms"
-VMCTL="$B/tools/vmctl/vmctl"
+VMCTL="$B/tools/vmctl"
 STATE=var
 mkdir -p "$STATE"
 for f in "$VMMS" "$VMCTL" "$B/worker/vmwp" "$B/guest/hv_guest.bin"; do
@@ -35,7 +35,7 @@ else
 fi
 
 if ! "$VMCTL" Get-VM -Name demo >/dev/null 2>&1; then
-  "$VMCTL" New-VM -Name demo -MemoryStartupBytes 512MB -GuestCommandLine "wl=sawtooth,64,448,40000"
+  "$VMCTL" New-VM -Name demo -MemoryStartupBytes 512MB -GuestCommandLine "wl=sawtooth,64,448,5000"
   "$VMCTL" Set-VMMemory -VMName demo -DynamicMemoryEnabled '$true' -MinimumBytes 256MB \
     -MaximumBytes 2GB -Buffer 20 -Priority 50
 fi
@@ -52,11 +52,13 @@ vmms is running (pid $pid) on its embedded SQLite database $STATE/vmms.db
   try:   $VMCTL Get-VM      $VMCTL Get-VMMemory -VMName demo      $VMCTL Get-VMCounters
   stop:  $VMCTL Stop-VM -Name demo -TurnOff; kill \$(cat $STATE/vmms.pid)
 
-The demo VM's workload ramps between 64 and 448 MiB; watch its memory follow:
+The demo VM's workload ramps between 64 and 448 MiB; watch its memory follow it:
 INFO
+echo "(PhysicalMemory = assigned MB; demand = PhysicalMemory x CurrentPressure %)"
 secs=${DEMO_SECONDS:-$([ -t 1 ] && echo 60 || echo 20)}
 end=$((SECONDS + secs))
+"$VMCTL" Get-VMCounters -VMName demo | head -1 || true
 while [ $SECONDS -lt $end ]; do
-  "$VMCTL" Get-VMMemory -VMName demo | tail -n +2 || true
+  "$VMCTL" Get-VMCounters -VMName demo | sed -n 2p || true
   sleep 2
 done

@@ -245,9 +245,10 @@ int Commands::NewVm(const Args& a) {
     resources.push_back(InstanceToMofText("Msvm_ProcessorSettingData",
                                           {{"VirtualQuantity", a.Get("processorcount")}}));
   }
+  std::vector<std::pair<std::string, std::string>> system = {{"ElementName", MofString(name)}};
+  if (a.Has("guestcommandline")) system.push_back({"GuestCommandLine", MofString(a.Get("guestcommandline"))});
   std::vector<pb::ParamValue> params = {
-      Param("SystemSettings",
-            StringValue(InstanceToMofText("Msvm_VirtualSystemSettingData", {{"ElementName", MofString(name)}}))),
+      Param("SystemSettings", StringValue(InstanceToMofText("Msvm_VirtualSystemSettingData", system))),
       Param("ResourceSettings", StringArray(resources))};
   auto r = c_->Invoke(ClassPath("Msvm_VirtualSystemManagementService"), "DefineSystem", params);
   if (!r.ok) return Fail(r.error);

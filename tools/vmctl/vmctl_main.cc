@@ -17,6 +17,8 @@ usage: vmctl [--server ADDR] [--json] [--schema NS@VERSION] [--timeout S] VERB [
 
 VM verbs (parameters as in the Hyper-V PowerShell cmdlets):
   New-VM -Name N [-MemoryStartupBytes 512MB] [-ProcessorCount n]
+         [-GuestCommandLine S]  (vmms extension: the reference guest's boot line,
+                                 e.g. "wl=sawtooth,64,448,5000" runs a workload)
   Get-VM [-Name N]
   Start-VM -Name N            (also restores a saved VM and resumes a paused one)
   Stop-VM -Name N [-TurnOff]  (shut down; -TurnOff powers off)

@@ -73,10 +73,12 @@ const Instance* SingleInstance(const MethodArg* arg) {
   return &arg->instances.front();
 }
 
-std::string ElementNameOf(const Instance& inst) {
-  const Value* v = inst.Get("ElementName");
+std::string StringPropertyOf(const Instance& inst, absl::string_view name) {
+  const Value* v = inst.Get(name);
   return v != nullptr && !v->is_null() && v->type() == CimType::kString ? v->AsString() : "";
 }
+
+std::string ElementNameOf(const Instance& inst) { return StringPropertyOf(inst, "ElementName"); }
 
 }  // namespace
 
@@ -150,6 +152,10 @@ void ManagementServiceProvider::Define(const CallContext& ctx, const std::vector
   }
   VmDefinition def;
   def.name = ElementNameOf(*sys);
+  def.guest_command_line = StringPropertyOf(*sys, "GuestCommandLine");
+  if (def.guest_command_line.size() > 1000) {  // the guest's boot-info field holds 1024 bytes
+    return Fail(ctx, r, InvalidParam("GuestCommandLine is longer than 1000 bytes"));
+  }
   if (const MethodArg* res = FindArg(args, Name(ctx, kResourceSettings))) {
     const hv::cim::Class* mem_cls = ctx.schema->FindClass("Msvm_MemorySettingData");
     for (const Instance& inst : res->instances) {

@@ -91,6 +91,7 @@ Instance SystemSettingInstance(const CallContext& ctx, const VmView& vm) {
     SetIf(S(ctx), inst, "SettingType", U16(3));  // realized system (hyperv.md §6)
   } else {
     SetIf(S(ctx), inst, "VirtualSystemType", Str("Microsoft:Hyper-V:System:Realized"));
+    SetIf(S(ctx), inst, "GuestCommandLine", Str(r.guest_command_line));
   }
   return inst;
 }

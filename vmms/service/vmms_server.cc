@@ -11,7 +11,15 @@
 
 namespace hv::vmms {
 
-absl::StatusOr<std::unique_ptr<VmmsServer>> VmmsServer::Start(const VmmsConfig& config) {
+absl::StatusOr<std::unique_ptr<VmmsServer>> VmmsServer::Start(const VmmsConfig& requested) {
+  // Workers run with other working directories and need absolute paths.
+  VmmsConfig config = requested;
+  config.state_dir = std::filesystem::absolute(config.state_dir).lexically_normal().string();
+  config.database = std::filesystem::absolute(config.database).lexically_normal().string();
+  config.worker_binary = std::filesystem::absolute(config.worker_binary).lexically_normal().string();
+  if (!config.guest_image.empty()) {
+    config.guest_image = std::filesystem::absolute(config.guest_image).lexically_normal().string();
+  }
   std::unique_ptr<VmmsServer> s(new VmmsServer(config));
   std::error_code ec;
   std::filesystem::create_directories(config.state_dir, ec);

@@ -27,6 +27,7 @@ class VmmsServer {
   // Starts everything; fails naming the part that could not start (database,
   // a listen address, the metrics port). Nothing is left running on failure.
   static absl::StatusOr<std::unique_ptr<VmmsServer>> Start(const VmmsConfig& config);
+  // (Relative paths in `config` are made absolute first.)
   ~VmmsServer();  // Stop()
 
   // Graceful: stop accepting calls, finish jobs, leave VMs running or stop
