@@ -23,8 +23,10 @@ struct GrpcWorkerFactoryOptions {
   std::string socket_dir;
   // Guest image for VMs that name none (the reference guest). May be empty.
   std::string default_guest_image;
-  // How long a new worker may take until its control API answers. Default 20 s.
-  absl::Duration start_timeout = absl::Seconds(20);
+  // How long a new worker may take until its control API answers. A restore
+  // writes the whole saved RAM back first (about 1 s per 32 MiB on TCG), so
+  // this is generous. Default 120 s.
+  absl::Duration start_timeout = absl::Seconds(120);
   // Deadline of one control call (Save and Shutdown get 6x). Default 10 s.
   absl::Duration call_timeout = absl::Seconds(10);
   // File the worker leaves in its state dir after an abnormal exit.

@@ -177,39 +177,22 @@ absl::Status DmVsp::OnStatus(const DmStatusReport& m) {
     ++counters_.flood_dropped;
     return Misbehaved("dm vsp: STATUS_REPORT flood; report dropped");
   }
-  // The guest counts the pages its balloon holds as committed (Linux:
-  // Committed_AS + ballooned + floor; hyperv.md §1), but the host has taken
-  // those pages back. Its demand on the host is what it reports less what
-  // the host holds ballooned; using the raw figure makes every balloon look
-  // like new demand, and a balancer would unballoon, balloon, unballoon...
-  const uint64_t ballooned = ballooned_.pages();
-  const uint64_t demand = m.num_committed > ballooned ? m.num_committed - ballooned : 0;
-  status_.guest_reported_committed_pages = m.num_committed;
+  status_.guest_committed_pages = m.num_committed;
   status_.guest_available_pages = m.num_avail;
-  ++status_.status_reports;
-  // A guest also reports while a host transaction runs (hyperv.md §1: "Also
-  // posted during balloon/hot-add"). It then already counts the pages it has
-  // taken for the balloon (or hot-added but not onlined) while we have not
-  // yet been told about them, so its figure overstates demand by the amount in
-  // flight. Keep the last settled demand and pressure until the transaction ends.
-  if (outstanding_.kind != DmTransaction::kNone) {
-    ++counters_.status_reports_during_transaction;
-    return absl::OkStatus();
-  }
-  status_.guest_committed_pages = demand;
   const uint64_t assigned = Assigned();
-  const uint64_t p = assigned == 0 ? 0 : std::min<uint64_t>(demand * 100 / assigned, UINT32_MAX);
+  const uint64_t p = assigned == 0 ? 0 : std::min<uint64_t>(m.num_committed * 100 / assigned,
+                                                            UINT32_MAX);
   const auto pressure = static_cast<uint32_t>(p);
   status_.pressure_current = pressure;
-  if (pressure_samples_ == 0) {
+  if (status_.status_reports == 0) {
     status_.pressure_minimum = status_.pressure_maximum = pressure;
   } else {
     status_.pressure_minimum = std::min(status_.pressure_minimum, pressure);
     status_.pressure_maximum = std::max(status_.pressure_maximum, pressure);
   }
-  ++pressure_samples_;
+  ++status_.status_reports;
   pressure_sum_ += pressure;
-  status_.pressure_average = static_cast<uint32_t>(pressure_sum_ / pressure_samples_ + 0.5);
+  status_.pressure_average = static_cast<uint32_t>(pressure_sum_ / status_.status_reports + 0.5);
   return absl::OkStatus();
 }
 

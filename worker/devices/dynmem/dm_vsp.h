@@ -107,11 +107,7 @@ struct DmVspStatus {
   uint64_t ballooned_pages = 0;
   uint64_t assigned_pages = 0;     // visible - ballooned (Physical Memory)
   uint64_t target_pages = 0;       // 0: no target set
-  // The guest's demand: its STATUS_REPORT num_committed less the pages the
-  // host holds ballooned (the guest counts those as committed). Pressure is
-  // demand / assigned.
   uint64_t guest_committed_pages = 0;
-  uint64_t guest_reported_committed_pages = 0;  // num_committed as reported
   uint64_t guest_available_pages = 0;
   uint64_t status_reports = 0;
   uint64_t added_pages_total = 0;  // unballooned + hot-added
@@ -130,9 +126,6 @@ struct DmVspCounters {
   uint64_t unexpected = 0;         // valid message not allowed in this state
   uint64_t bad_ranges = 0;         // balloon ranges refused (outside RAM, reserved, overlap)
   uint64_t flood_dropped = 0;
-  // STATUS_REPORTs that arrived while a host transaction was outstanding; their
-  // committed figure is not used (it counts pages still in flight).
-  uint64_t status_reports_during_transaction = 0;
   uint64_t timeouts = 0;
   uint64_t send_failures = 0;
   uint64_t memory_failures = 0;    // DmMemoryControl errors
@@ -219,7 +212,6 @@ class DmVsp : public VmbusDevice {
   absl::Time report_window_start_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
   uint32_t reports_in_window_ ABSL_GUARDED_BY(mu_) = 0;
   double pressure_sum_ ABSL_GUARDED_BY(mu_) = 0;
-  uint64_t pressure_samples_ ABSL_GUARDED_BY(mu_) = 0;  // reports that set the pressure
   Outstanding outstanding_ ABSL_GUARDED_BY(mu_);
   PageRangeSet ballooned_ ABSL_GUARDED_BY(mu_);
   std::vector<PageRange> hot_added_ ABSL_GUARDED_BY(mu_);  // onlined blocks

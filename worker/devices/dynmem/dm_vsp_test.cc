@@ -223,35 +223,6 @@ TEST_F(DmVspTest, StatusReportsDrivePressureStatistics) {
   EXPECT_EQ(st.status_reports, 3u);
 }
 
-TEST_F(DmVspTest, DemandExcludesBalloonedPagesAndPagesInFlight) {
-  // A Linux-style guest counts the pages its balloon holds as committed. Were
-  // that counted as demand, each balloon would read as new pressure and a
-  // balancer would balloon and unballoon forever (seen live in the demo).
-  Activate();
-  ASSERT_TRUE(Feed(StatusReport(65536)).ok());  // 256 MiB of 512: pressure 50
-  clock_.Advance(absl::Seconds(1));
-  ASSERT_EQ(vsp_->Status().pressure_current, 50u);
-  ASSERT_TRUE(vsp_->SetTargetPages(kStartup - 16384).ok());
-  vsp_->Poll();
-  ASSERT_EQ(vsp_->Status().outstanding, DmTransaction::kBalloon);
-  // Mid-transaction the guest already counts 8192 pages it took for the balloon.
-  ASSERT_TRUE(Feed(StatusReport(65536 + 8192)).ok());
-  clock_.Advance(absl::Seconds(1));
-  auto mid = vsp_->Status();
-  EXPECT_EQ(mid.guest_committed_pages, 65536u);
-  EXPECT_EQ(mid.pressure_current, 50u);
-  EXPECT_EQ(mid.guest_reported_committed_pages, 65536u + 8192);
-  EXPECT_EQ(vsp_->counters().status_reports_during_transaction, 1u);
-  ASSERT_TRUE(Feed(BalloonResponse(false, {{0x10000, 16384}})).ok());
-  ASSERT_EQ(vsp_->Status().outstanding, DmTransaction::kNone);
-  // Settled: the guest reports its demand plus the 16384 ballooned pages.
-  ASSERT_TRUE(Feed(StatusReport(65536 + 16384)).ok());
-  auto st = vsp_->Status();
-  EXPECT_EQ(st.guest_committed_pages, 65536u);
-  EXPECT_EQ(st.pressure_current, 65536u * 100 / (kStartup - 16384));
-  EXPECT_EQ(st.status_reports, 3u);
-}
-
 TEST_F(DmVspTest, FirstRequestWaitsForTheConfiguredDelay) {
   DmVspOptions o = Options();
   o.first_request_delay = absl::Seconds(50);
