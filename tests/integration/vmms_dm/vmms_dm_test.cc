@@ -55,7 +55,9 @@ class VmmsDmTest : public ::testing::Test {
     // Never leave a worker behind, whatever the test did.
     absl::StatusOr<std::unique_ptr<VmStore>> store = OpenSqliteVmStore({(dir_ / "vmms.db").string()});
     if (store.ok()) {
-      for (const WorkerRecord& w : *(*store)->ListWorkers()) {
+      // Materialized first: a range-for over *StatusOr would dangle.
+      std::vector<WorkerRecord> workers = (*store)->ListWorkers().value_or(std::vector<WorkerRecord>{});
+      for (const WorkerRecord& w : workers) {
         if (IsSameProcessAlive({w.pid, w.start_time_ticks})) kill(-w.pid, SIGKILL);
       }
     }
