@@ -3,7 +3,8 @@
 #
 # Usage: scripts/setup.sh [build|test|kvm|fuzz|prometheus|all]...   (default: build)
 #   build       compilers, CMake/Ninja and every library the build links
-#   test        build + what the test suite runs (clang for libFuzzer, gdb-less)
+#   test        build + what the test suite runs (clang for libFuzzer, gdb-less,
+#               the Prometheus server of tests/integration/prometheus)
 #   kvm         the nested-KVM harness: qemu-system-x86, busybox-static, cpio
 #   prometheus  a real Prometheus server for the scrape test
 #
@@ -27,7 +28,7 @@ want=()
 for group in "$@"; do
   case "$group" in
     build) want+=("${BUILD_PKGS[@]}") ;;
-    test) want+=("${BUILD_PKGS[@]}" "${TEST_PKGS[@]}") ;;
+    test) want+=("${BUILD_PKGS[@]}" "${TEST_PKGS[@]}" "${PROM_PKGS[@]}") ;;
     kvm) want+=("${KVM_PKGS[@]}") ;;
     prometheus) want+=("${PROM_PKGS[@]}") ;;
     all) want+=("${BUILD_PKGS[@]}" "${TEST_PKGS[@]}" "${KVM_PKGS[@]}" "${PROM_PKGS[@]}") ;;
