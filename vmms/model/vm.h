@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "vmms/model/memory_settings.h"
 
@@ -45,6 +46,14 @@ struct VmRecord {
   RecoveryAction recovery = RecoveryAction::kNone;
   std::string saved_state_path;     // set while Saved
   MemorySettings memory;
+  // Descriptive settings written through CIM (system_change.h has the
+  // limits): Msvm_VirtualSystemSettingData.Notes and CIM_System's
+  // PrimaryOwnerName, PrimaryOwnerContact and Roles on Msvm_ComputerSystem.
+  // Durable; they never change how the VM runs.
+  std::vector<std::string> notes;
+  std::string primary_owner_name;
+  std::string primary_owner_contact;
+  std::vector<std::string> roles;
   int64_t created_unix_ms = 0;
   int64_t updated_unix_ms = 0;
   uint64_t version = 0;             // bumped by every write (optimistic concurrency)

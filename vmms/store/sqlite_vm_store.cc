@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <utility>
@@ -76,11 +77,26 @@ CREATE TABLE events (
 CREATE INDEX events_by_vm ON events(vm_id, seq);
 )sql";
 
+// Schema version 2 (applied after V1, also to an existing version-1 file):
+// the descriptive settings clients write through CIM (VmRecord::notes,
+// primary_owner_*, roles). List fields are rows, one per entry, in order.
+constexpr char kSchemaV2[] = R"sql(
+ALTER TABLE vms ADD COLUMN primary_owner_name TEXT NOT NULL DEFAULT '';
+ALTER TABLE vms ADD COLUMN primary_owner_contact TEXT NOT NULL DEFAULT '';
+CREATE TABLE vm_strings (
+  vm_id TEXT NOT NULL REFERENCES vms(id) ON DELETE CASCADE,
+  field TEXT NOT NULL CHECK (field IN ('note', 'role')),
+  position INTEGER NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (vm_id, field, position)
+);
+)sql";
+
 constexpr char kVmColumns[] =
     "v.id, v.name, v.generation, v.state, v.health, v.vcpu_count, v.guest_image, "
     "v.guest_command_line, v.backend, v.recovery, v.saved_state_path, v.created_ms, "
     "v.updated_ms, v.version, m.dynamic_memory_enabled, m.startup_mib, m.minimum_mib, "
-    "m.maximum_mib, m.buffer_percent, m.weight";
+    "m.maximum_mib, m.buffer_percent, m.weight, v.primary_owner_name, v.primary_owner_contact";
 
 VmRecord ReadVm(const SqliteStatement& s) {
   VmRecord vm;
@@ -104,6 +120,8 @@ VmRecord ReadVm(const SqliteStatement& s) {
   vm.memory.maximum_mib = static_cast<uint64_t>(s.Int(17));
   vm.memory.buffer_percent = static_cast<uint32_t>(s.Int(18));
   vm.memory.weight = static_cast<uint32_t>(s.Int(19));
+  vm.primary_owner_name = s.Text(20);
+  vm.primary_owner_contact = s.Text(21);
   return vm;
 }
 
@@ -136,12 +154,14 @@ class SqliteVmStore : public VmStore {
       if (exists) return absl::AlreadyExistsError(absl::StrCat("vm '", vm.name, "': already exists"));
       ASSIGN_OR_RETURN(auto ins, db_->Prepare(
           "INSERT INTO vms (id, name, generation, state, health, vcpu_count, guest_image, "
-          "guest_command_line, backend, recovery, saved_state_path, created_ms, updated_ms, version) "
-          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, 1)"));
+          "guest_command_line, backend, recovery, saved_state_path, created_ms, updated_ms, "
+          "primary_owner_name, primary_owner_contact, version) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?14, ?15, 1)"));
       BindVm(*ins, vm);
       ins->Bind(12, vm.updated_unix_ms);
       RETURN_IF_ERROR(ins->Run());
       RETURN_IF_ERROR(WriteMemory(vm));
+      RETURN_IF_ERROR(WriteStrings(vm));
       return InsertEvent(event).status();
     }));
     return GetVmLocked(vm.id);
@@ -160,7 +180,9 @@ class SqliteVmStore : public VmStore {
     s->Bind(1, name);
     ASSIGN_OR_RETURN(bool row, s->Step());
     if (!row) return absl::NotFoundError(absl::StrCat("vm '", name, "': not found"));
-    return ReadVm(*s);
+    VmRecord vm = ReadVm(*s);
+    RETURN_IF_ERROR(ReadStrings(vm.id, {&vm}));
+    return vm;
   }
 
   absl::StatusOr<std::vector<VmRecord>> ListVms() override {
@@ -174,6 +196,9 @@ class SqliteVmStore : public VmStore {
       if (!row) break;
       out.push_back(ReadVm(*s));
     }
+    std::vector<VmRecord*> all;
+    for (VmRecord& vm : out) all.push_back(&vm);
+    RETURN_IF_ERROR(ReadStrings("", all));
     return out;
   }
 
@@ -187,7 +212,8 @@ class SqliteVmStore : public VmStore {
       ASSIGN_OR_RETURN(auto up, db_->Prepare(
           "UPDATE vms SET id = ?1, name = ?2, generation = ?3, state = ?4, health = ?5, "
           "vcpu_count = ?6, guest_image = ?7, guest_command_line = ?8, backend = ?9, recovery = ?10, "
-          "saved_state_path = ?11, updated_ms = ?12, version = version + 1 "
+          "saved_state_path = ?11, updated_ms = ?12, primary_owner_name = ?14, "
+          "primary_owner_contact = ?15, version = version + 1 "
           "WHERE id = ?1 AND version = ?13"));
       BindVm(*up, vm);
       up->Bind(12, vm.updated_unix_ms).Bind(13, static_cast<int64_t>(vm.version));
@@ -201,6 +227,7 @@ class SqliteVmStore : public VmStore {
                                                vm.version, " is stale, stored ", probe->Int(0), ")"));
       }
       RETURN_IF_ERROR(WriteMemory(vm));
+      RETURN_IF_ERROR(WriteStrings(vm));
       return InsertEvent(event).status();
     }));
     return GetVmLocked(vm.id);
@@ -345,7 +372,45 @@ class SqliteVmStore : public VmStore {
     s->Bind(1, id);
     ASSIGN_OR_RETURN(bool row, s->Step());
     if (!row) return absl::NotFoundError(absl::StrCat("vm ", id, ": not found"));
-    return ReadVm(*s);
+    VmRecord vm = ReadVm(*s);
+    RETURN_IF_ERROR(ReadStrings(vm.id, {&vm}));
+    return vm;
+  }
+
+  // Fills notes and roles of `vms` from vm_strings (`vm_id` "" = every VM).
+  absl::Status ReadStrings(absl::string_view vm_id, const std::vector<VmRecord*>& vms)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    ASSIGN_OR_RETURN(auto s, db_->Prepare(
+        "SELECT vm_id, field, value FROM vm_strings WHERE ?1 = '' OR vm_id = ?1 "
+        "ORDER BY vm_id, field, position"));
+    s->Bind(1, vm_id);
+    std::map<std::string, VmRecord*> by_id;
+    for (VmRecord* vm : vms) by_id[vm->id] = vm;
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) break;
+      auto it = by_id.find(s->Text(0));
+      if (it == by_id.end()) continue;
+      (s->Text(1) == "note" ? it->second->notes : it->second->roles).push_back(s->Text(2));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status WriteStrings(const VmRecord& vm) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    ASSIGN_OR_RETURN(auto del, db_->Prepare("DELETE FROM vm_strings WHERE vm_id = ?1"));
+    del->Bind(1, vm.id);
+    RETURN_IF_ERROR(del->Run());
+    for (const auto& [field, list] : {std::pair<const char*, const std::vector<std::string>*>{
+                                          "note", &vm.notes},
+                                      {"role", &vm.roles}}) {
+      for (size_t i = 0; i < list->size(); ++i) {
+        ASSIGN_OR_RETURN(auto ins, db_->Prepare(
+            "INSERT INTO vm_strings (vm_id, field, position, value) VALUES (?1, ?2, ?3, ?4)"));
+        ins->Bind(1, vm.id).Bind(2, field).Bind(3, static_cast<int64_t>(i)).Bind(4, (*list)[i]);
+        RETURN_IF_ERROR(ins->Run());
+      }
+    }
+    return absl::OkStatus();
   }
 
   static void BindVm(SqliteStatement& s, const VmRecord& vm) {
@@ -353,7 +418,8 @@ class SqliteVmStore : public VmStore {
         .Bind(4, static_cast<int64_t>(vm.state)).Bind(5, static_cast<int64_t>(vm.health))
         .Bind(6, int64_t{vm.vcpu_count}).Bind(7, vm.guest_image).Bind(8, vm.guest_command_line)
         .Bind(9, vm.backend).Bind(10, static_cast<int64_t>(vm.recovery))
-        .Bind(11, vm.saved_state_path);
+        .Bind(11, vm.saved_state_path).Bind(14, vm.primary_owner_name)
+        .Bind(15, vm.primary_owner_contact);
   }
 
   absl::Status WriteMemory(const VmRecord& vm) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
@@ -412,9 +478,11 @@ absl::Status PrepareSchema(SqliteDb& db) {
   RETURN_IF_ERROR(db.Exec("PRAGMA journal_mode = WAL"));
   RETURN_IF_ERROR(db.Exec("PRAGMA synchronous = FULL"));
   RETURN_IF_ERROR(db.Exec("PRAGMA foreign_keys = ON"));
-  if (version == 0) {
+  if (version < kStoreSchemaVersion) {
+    // One transaction per open: a crash mid-migration leaves the old version.
     RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
-    absl::Status s = db.Exec(kSchemaV1);
+    absl::Status s = version < 1 ? db.Exec(kSchemaV1) : absl::OkStatus();
+    if (s.ok() && version < 2) s = db.Exec(kSchemaV2);
     if (s.ok()) s = db.Exec(absl::StrCat("PRAGMA user_version = ", kStoreSchemaVersion));
     if (s.ok()) s = db.Exec("COMMIT");
     if (!s.ok()) {

@@ -23,8 +23,9 @@ struct SqliteStoreOptions {
   int busy_timeout_ms = 5000;
 };
 
-// The schema version this build writes (PRAGMA user_version).
-inline constexpr int kStoreSchemaVersion = 1;
+// The schema version this build writes (PRAGMA user_version). Older files
+// are migrated on open (1 -> 2 adds the CIM-written descriptive settings).
+inline constexpr int kStoreSchemaVersion = 2;
 
 absl::StatusOr<std::unique_ptr<VmStore>> OpenSqliteVmStore(const SqliteStoreOptions& options);
 

@@ -206,6 +206,62 @@ TEST_F(StoreTest, NewerSchemaIsRefused) {
   EXPECT_NE(s.status().message().find("schema version 99"), std::string::npos);
 }
 
+TEST_F(StoreTest, DescriptiveSettingsAreDurableInOrder) {
+  {
+    auto store = Open();
+    VmRecord vm = Vm("A-1", "web1");
+    vm.notes = {"second line", "first", ""};
+    vm.roles = {"web"};
+    vm.primary_owner_name = "ops";
+    ASSERT_TRUE(store->CreateVm(vm, Ev("A-1", "method", "DefineSystem")).ok());
+    ASSERT_TRUE(store->CreateVm(Vm("B-2", "db1"), Ev("B-2", "method", "DefineSystem")).ok());
+    absl::StatusOr<VmRecord> got = store->GetVm("A-1");
+    ASSERT_TRUE(got.ok());
+    got->roles = {"web", "frontend"};
+    got->notes.clear();
+    got->primary_owner_contact = "ops@example.com";
+    ASSERT_TRUE(store->UpdateVm(*got, Ev("A-1", "method", "owner")).ok());
+  }
+  auto store = Open();
+  absl::StatusOr<std::vector<VmRecord>> all = store->ListVms();
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 2u);
+  const VmRecord& a = (*all)[1];  // ordered by name: db1, web1
+  EXPECT_EQ(a.id, "A-1");
+  EXPECT_TRUE(a.notes.empty());
+  EXPECT_EQ(a.roles, (std::vector<std::string>{"web", "frontend"}));
+  EXPECT_EQ(a.primary_owner_name, "ops");
+  EXPECT_EQ(a.primary_owner_contact, "ops@example.com");
+  EXPECT_TRUE((*all)[0].roles.empty());
+  EXPECT_EQ(store->GetVmByName("WEB1")->roles, a.roles);
+  ASSERT_TRUE(store->DeleteVm("A-1", Ev("A-1", "method", "DestroySystem")).ok());
+  ASSERT_TRUE(store->CreateVm(Vm("A-1", "web1"), Ev("A-1", "method", "again")).ok());
+  EXPECT_TRUE(store->GetVm("A-1")->roles.empty());  // rows went with the VM
+}
+
+TEST_F(StoreTest, SchemaVersion1IsMigratedKeepingItsVms) {
+  { ASSERT_TRUE(Open()->CreateVm(Vm("A-1", "web1"), Ev("A-1", "method", "x")).ok()); }
+  // Turn the file back into a version-1 database.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "DROP TABLE vm_strings; ALTER TABLE vms DROP COLUMN primary_owner_name; "
+                         "ALTER TABLE vms DROP COLUMN primary_owner_contact; PRAGMA user_version = 1",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK)
+      << sqlite3_errmsg(db);
+  sqlite3_close(db);
+  auto store = Open();
+  absl::StatusOr<VmRecord> vm = store->GetVm("A-1");
+  ASSERT_TRUE(vm.ok()) << vm.status();
+  EXPECT_EQ(vm->memory.maximum_mib, 4096u);
+  vm->notes = {"migrated"};
+  vm->primary_owner_name = "ops";
+  ASSERT_TRUE(store->UpdateVm(*vm, Ev("A-1", "method", "notes")).ok());
+  EXPECT_EQ(store->GetVm("A-1")->notes, std::vector<std::string>{"migrated"});
+  EXPECT_EQ(store->GetVm("A-1")->primary_owner_name, "ops");
+}
+
 TEST_F(StoreTest, MissingFileWithoutCreateIsAnError) {
   SqliteStoreOptions o{path_};
   o.create_if_missing = false;
