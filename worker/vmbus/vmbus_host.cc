@@ -1,8 +1,10 @@
 #include "worker/vmbus/vmbus_host.h"
 
+#include <algorithm>
 #include <cstring>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "hypervisor-shim/vcpu.h"
 #include "wire/tlfs.h"
@@ -14,6 +16,8 @@ VmbusHost::VmbusHost(shim::Partition* partition, shim::HypercallDispatcher* disp
                      VmbusHostOptions options)
     : partition_(partition),
       dispatcher_(dispatcher),
+      events_(events),
+      clock_(clock),
       wake_guest_(std::move(wake_guest)),
       options_(options),
       ram_(partition),
@@ -27,7 +31,11 @@ absl::StatusOr<uint32_t> VmbusHost::AddDevice(const vmbus_guid& class_id,
                                               std::function<void()> poll) {
   absl::MutexLock lock(&mu_);
   absl::StatusOr<uint32_t> relid = server_.AddDevice(class_id, instance, device);
-  if (relid.ok() && poll) polls_.push_back(std::move(poll));
+  if (!relid.ok()) return relid;
+  if (poll) polls_.push_back(std::move(poll));
+  const uint32_t connection_id = server_.ConnectionIdFor(*relid);
+  absl::MutexLock inbox_lock(&inbox_mu_);
+  connection_ids_.push_back(connection_id);
   return relid;
 }
 
@@ -107,7 +115,19 @@ shim::HypercallOutcome VmbusHost::OnSignalEvent(shim::Vcpu& vcpu,
   } else if (!vcpu.partition().ReadGpa(in.input_param, &ev, sizeof(ev)).ok()) {
     return {HV_STATUS_INVALID_PARAMETER, 0};
   }
-  WakeHostThread();  // the host thread drains every open channel
+  absl::MutexLock lock(&inbox_mu_);
+  // TLFS HvSignalEvent: an id that names no port is
+  // HV_STATUS_INVALID_CONNECTION_ID. A guest may signal an offered channel
+  // before its open completes; the host thread then finds nothing to drain.
+  if (std::find(connection_ids_.begin(), connection_ids_.end(), ev.connection_id) ==
+      connection_ids_.end()) {
+    ++signals_refused_;
+    last_refused_id_ = ev.connection_id;
+    wake_host_ = true;  // the host thread records the event
+    return {HV_STATUS_INVALID_CONNECTION_ID, 0};
+  }
+  ++signals_accepted_;
+  wake_host_ = true;  // the host thread drains every open channel
   return {HV_STATUS_SUCCESS, 0};
 }
 
@@ -131,12 +151,42 @@ void VmbusHost::PollLoop() {
     }
     Deliver();
     if (wake_needed_.exchange(false) && wake_guest_) wake_guest_();
+    ReportRefusedSignals();
   }
 }
 
+void VmbusHost::ReportRefusedSignals() {
+  uint64_t refused;
+  uint32_t last;
+  {
+    absl::MutexLock lock(&inbox_mu_);
+    refused = signals_refused_;
+    last = last_refused_id_;
+  }
+  if (refused == refusals_reported_) return;
+  events_->Add(clock_->Now(), "vmbus",
+               absl::StrCat("vmbus: ", refused - refusals_reported_,
+                            " HvSignalEvent call(s) refused for connection ids of no offered "
+                            "channel (last 0x",
+                            absl::Hex(last), ")"));
+  refusals_reported_ = refused;
+}
+
 VmbusServerCounters VmbusHost::counters() const {
+  VmbusServerCounters c;
+  {
+    absl::MutexLock lock(&mu_);
+    c = server_.counters();
+  }
+  absl::MutexLock lock(&inbox_mu_);
+  c.signals += signals_accepted_ + signals_refused_;
+  c.signals_unknown += signals_refused_;
+  return c;
+}
+
+uint32_t VmbusHost::ConnectionIdFor(uint32_t child_relid) const {
   absl::MutexLock lock(&mu_);
-  return server_.counters();
+  return server_.ConnectionIdFor(child_relid);
 }
 
 bool VmbusHost::connected() const {

@@ -12,8 +12,10 @@
 //    vCPU 0 when the guest has something to read. It wakes at once on a
 //    hypercall and at least every poll_interval.
 // The VMBus server and every device callback run on the host thread only.
-// Deviation: HvSignalEvent returns success for any connection id (the check
-// against open channels would need the server lock on the vCPU thread).
+// HvSignalEvent accepts only the connection ids of the offered channels (fixed
+// by AddDevice, so the vCPU thread checks them without the server lock); any
+// other id returns HV_STATUS_INVALID_CONNECTION_ID, is counted
+// (signals_unknown) and recorded as one event per poll pass.
 //
 // Thread-safe. Destroy (or Stop) before the partition and the dispatcher.
 #ifndef HV_WORKER_VMBUS_VMBUS_HOST_H_
@@ -60,8 +62,12 @@ class VmbusHost : private VmbusHostPort {
   // Stops polling and unregisters the hypercalls. Idempotent.
   void Stop();
 
+  // The server's counters; `signals` and `signals_unknown` include the
+  // HvSignalEvent calls this host accepted or refused on the vCPU threads.
   VmbusServerCounters counters() const;
   bool connected() const;
+  // The connection id the guest signals for `child_relid` (0 if unknown).
+  uint32_t ConnectionIdFor(uint32_t child_relid) const;
 
  private:
   void PostMessage(absl::Span<const uint8_t> message) override;
@@ -71,6 +77,8 @@ class VmbusHost : private VmbusHostPort {
   void Deliver();
   void WakeHostThread();
   void PollLoop();
+  // Poll thread: one event for the HvSignalEvent calls refused since the last.
+  void ReportRefusedSignals();
 
   struct Posted {
     uint32_t connection_id;
@@ -80,6 +88,9 @@ class VmbusHost : private VmbusHostPort {
 
   shim::Partition* const partition_;
   shim::HypercallDispatcher* const dispatcher_;
+  EventLog* const events_;
+  const Clock* const clock_;
+  uint64_t refusals_reported_ = 0;  // poll thread only
   std::function<void()> wake_guest_;
   const VmbusHostOptions options_;
   PartitionGuestRam ram_;
@@ -92,9 +103,15 @@ class VmbusHost : private VmbusHostPort {
 
   // Work queued by the vCPU thread for the host thread. Never held while
   // calling into the server, a device or the partition.
-  absl::Mutex inbox_mu_;
+  mutable absl::Mutex inbox_mu_;
   std::vector<Posted> inbox_ ABSL_GUARDED_BY(inbox_mu_);
   bool wake_host_ ABSL_GUARDED_BY(inbox_mu_) = false;
+  // Connection ids of the offered channels (AddDevice), and the HvSignalEvent
+  // calls accepted / refused for an id not among them.
+  std::vector<uint32_t> connection_ids_ ABSL_GUARDED_BY(inbox_mu_);
+  uint64_t signals_accepted_ ABSL_GUARDED_BY(inbox_mu_) = 0;
+  uint64_t signals_refused_ ABSL_GUARDED_BY(inbox_mu_) = 0;
+  uint32_t last_refused_id_ ABSL_GUARDED_BY(inbox_mu_) = 0;
 
   std::atomic<bool> stop_{false};
   bool started_ = false;
