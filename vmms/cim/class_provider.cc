@@ -40,6 +40,40 @@ absl::StatusOr<hv::cim::Instance> ClassProvider::Get(const CallContext& ctx,
                       absl::StrCat("no instance ", path.ToWbemUri(), " in ", ctx.name_space));
 }
 
+absl::Status ClassProvider::Modify(const CallContext& ctx, const hv::cim::ObjectPath& path,
+                                   const std::vector<hv::cim::PropertyValue>& changes) {
+  if (changes.empty()) return absl::OkStatus();
+  return RefuseUnstoredWrite(path.class_name, changes.front().name);
+}
+
+absl::Status RefuseUnstoredWrite(absl::string_view cls, absl::string_view property) {
+  return MakeCimError(CimStatusCode::kNotSupported,
+                      absl::StrCat(cls, ".", property,
+                                   " is not stored by vmms (it has no persistent setting behind "
+                                   "it); nothing was changed"));
+}
+
+absl::Status ToCimError(const absl::Status& status) {
+  if (status.ok() || hv::cim::GetCimStatus(status).has_value()) return status;
+  CimStatusCode code = CimStatusCode::kFailed;
+  switch (status.code()) {
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kAlreadyExists:
+    case absl::StatusCode::kOutOfRange:
+      code = CimStatusCode::kInvalidParameter;
+      break;
+    case absl::StatusCode::kNotFound:
+      code = CimStatusCode::kNotFound;
+      break;
+    case absl::StatusCode::kUnimplemented:
+      code = CimStatusCode::kNotSupported;
+      break;
+    default:
+      break;
+  }
+  return MakeCimError(code, status.message());
+}
+
 absl::StatusOr<MethodResult> ClassProvider::Invoke(const CallContext& ctx,
                                                    const hv::cim::ObjectPath& path,
                                                    const hv::cim::Method& method,

@@ -83,7 +83,23 @@ class ClassProvider {
                                               const hv::cim::ObjectPath& path,
                                               const hv::cim::Method& method,
                                               const std::vector<MethodArg>& args);
+  // ModifyInstance: stores `changes` (Write properties whose values differ
+  // from the served instance at `path`, already type-checked) durably, all
+  // or nothing. A provider stores only what maps to a persisted domain
+  // field; anything else is refused with CIM_ERR_NOT_SUPPORTED naming the
+  // property, and nothing changes. Default: refuses the first change.
+  virtual absl::Status Modify(const CallContext& ctx, const hv::cim::ObjectPath& path,
+                              const std::vector<hv::cim::PropertyValue>& changes);
 };
+
+// The CIM error for a failed domain call, keeping its message:
+// kInvalidArgument/kAlreadyExists/kOutOfRange -> CIM_ERR_INVALID_PARAMETER,
+// kNotFound -> CIM_ERR_NOT_FOUND, kUnimplemented -> CIM_ERR_NOT_SUPPORTED,
+// anything else -> CIM_ERR_FAILED. A status that already carries a CIM code
+// is returned as is.
+absl::Status ToCimError(const absl::Status& status);
+// CIM_ERR_NOT_SUPPORTED: "<cls>.<property> is not stored by vmms; nothing was changed".
+absl::Status RefuseUnstoredWrite(absl::string_view cls, absl::string_view property);
 
 // Helpers shared by providers.
 // Sets `name` only when the class of `cls` (in `schema`) declares it.

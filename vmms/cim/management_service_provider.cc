@@ -8,6 +8,7 @@
 #include "vmms/cim/keys.h"
 #include "vmms/cim/memory_merge.h"
 #include "vmms/cim/return_codes.h"
+#include "vmms/cim/setting_changes.h"
 #include "vmms/cim/settings_provider.h"
 
 namespace hv::vmms::cim {
@@ -215,11 +216,36 @@ void ManagementServiceProvider::ModifySystem(const CallContext& ctx,
   }
   absl::StatusOr<VmView> vm = vms_->Get(vm_id);
   if (!vm.ok()) return Fail(ctx, r, absl::NotFoundError(vm.status().message()));
-  std::string name = ElementNameOf(*sys);
-  if (!name.empty() && name != vm->record.name) {
-    absl::StatusOr<VmRecord> renamed = vms_->manager().Rename(vm_id, name);
-    if (!renamed.ok()) return Fail(ctx, r, renamed.status());
+  if (!CiEquals(sys->class_name(), "Msvm_VirtualSystemSettingData") &&
+      !CiEquals(sys->class_name(), "Msvm_VirtualSystemGlobalSettingData")) {
+    return Fail(ctx, r, InvalidParam(absl::StrCat(Name(ctx, kSystemSettings), ": ",
+                                                  sys->class_name(),
+                                                  " is not a virtual system setting")));
   }
+  absl::StatusOr<Instance> current = SettingInstance(ctx, sys->class_name(), *vm);
+  if (!current.ok()) return Fail(ctx, r, InvalidParam(current.status().message()));
+  // Every changed property is stored through the domain or refused by name.
+  std::vector<hv::cim::PropertyValue> changed =
+      ChangedProperties(*current, *sys, *ctx.newest->FindClass(current->class_name()));
+  absl::Status refused = RefuseUnstored(
+      current->class_name(), changed,
+      {"ElementName", "GuestCommandLine", "AutomaticRecoveryAction", "Notes"});
+  if (!refused.ok()) return Fail(ctx, r, refused);
+  VmSystemChange change;
+  for (const hv::cim::PropertyValue& pv : changed) {
+    if (CiEquals(pv.name, "ElementName")) change.name = pv.value.AsString();
+    if (CiEquals(pv.name, "GuestCommandLine")) change.guest_command_line = pv.value.AsString();
+    if (CiEquals(pv.name, "AutomaticRecoveryAction")) {
+      change.recovery = static_cast<RecoveryAction>(pv.value.AsUnsigned());
+    }
+    if (CiEquals(pv.name, "Notes")) {
+      std::vector<std::string> notes;
+      for (const hv::cim::Scalar& e : pv.value.array()) notes.push_back(std::get<std::string>(e));
+      change.notes = std::move(notes);
+    }
+  }
+  absl::StatusOr<VmRecord> done = vms_->manager().ModifySystem(vm_id, change);
+  if (!done.ok()) return Fail(ctx, r, done.status());
 }
 
 void ManagementServiceProvider::ModifyResources(const CallContext& ctx,
@@ -252,8 +278,25 @@ void ManagementServiceProvider::ModifyResources(const CallContext& ctx,
     }
     absl::StatusOr<VmView> vm = vms_->Get(vm_id);
     if (!vm.ok()) return Fail(ctx, r, absl::NotFoundError(vm.status().message()));
-    if (CiEquals(inst.class_name(), "Msvm_MemorySettingData") && mem_cls != nullptr &&
-        (!parsed || parsed->kind == SettingKind::kMemory)) {
+    const bool memory = CiEquals(inst.class_name(), "Msvm_MemorySettingData") &&
+                        mem_cls != nullptr && (!parsed || parsed->kind == SettingKind::kMemory);
+    const bool processor = CiEquals(inst.class_name(), "Msvm_ProcessorSettingData");
+    if (memory || processor) {
+      // Only the properties the domain stores may change (others are refused
+      // by name, never dropped); RTM-era Reservation/Limit merge as
+      // memory_merge.h says.
+      absl::StatusOr<Instance> current = SettingInstance(ctx, inst.class_name(), *vm);
+      if (!current.ok()) return Fail(ctx, r, InvalidParam(current.status().message()));
+      std::vector<hv::cim::PropertyValue> changed =
+          ChangedProperties(*current, inst, *ctx.newest->FindClass(current->class_name()));
+      absl::Status refused =
+          memory ? RefuseUnstored(current->class_name(), changed,
+                                  {"VirtualQuantity", "Reservation", "Limit", "Weight",
+                                   "DynamicMemoryEnabled", "TargetMemoryBuffer", "ResourceType"})
+                 : RefuseUnstored(current->class_name(), changed, {"VirtualQuantity", "ResourceType"});
+      if (!refused.ok()) return Fail(ctx, r, refused);
+    }
+    if (memory) {
       absl::StatusOr<MemorySettings> m = MergeMemorySettings(vm->record.memory, inst, *mem_cls);
       if (!m.ok()) return Fail(ctx, r, InvalidParam(m.status().message()));
       absl::StatusOr<VmRecord> done = vms_->manager().ModifyMemory(vm_id, *m);
@@ -261,7 +304,7 @@ void ManagementServiceProvider::ModifyResources(const CallContext& ctx,
       resulting.push_back(std::make_shared<const ObjectPath>(WithNs(
           SettingPath("Msvm_MemorySettingData", SettingInstanceId(vm_id, SettingKind::kMemory)),
           ctx)));
-    } else if (CiEquals(inst.class_name(), "Msvm_ProcessorSettingData")) {
+    } else if (processor) {
       absl::StatusOr<uint32_t> n = MergeProcessorCount(vm->record.vcpu_count, inst);
       if (!n.ok()) return Fail(ctx, r, InvalidParam(n.status().message()));
       if (*n != vm->record.vcpu_count) {

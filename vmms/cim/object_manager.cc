@@ -40,18 +40,6 @@ std::string NormalizeNamespace(absl::string_view ns) {
   return std::string(v);
 }
 
-// Canonical text of a path for the overlay: namespace, class and keys
-// lowercased and sorted.
-std::string CanonicalKey(absl::string_view ns, const ObjectPath& p) {
-  std::vector<std::string> keys;
-  for (const auto& k : p.keys) {
-    keys.push_back(absl::StrCat(hv::cim::CiLower(k.name), "=", hv::cim::CiLower(k.value.ToMof())));
-  }
-  std::sort(keys.begin(), keys.end());
-  return absl::StrCat(hv::cim::CiLower(ns), ":", hv::cim::CiLower(p.class_name), ".",
-                      absl::StrJoin(keys, ","));
-}
-
 }  // namespace
 
 absl::StatusOr<std::string> PinnedVersion(absl::string_view pin, absl::string_view name_space) {
@@ -202,13 +190,6 @@ absl::StatusOr<std::optional<ServedInstance>> ObjectManager::Finish(const CallCo
   }
   absl::StatusOr<ObjectPath> path = inst.Path(*newest, ctx.name_space);
   if (!path.ok()) return MakeCimError(CimStatusCode::kFailed, path.status().message());
-  {
-    absl::MutexLock lock(&mu_);
-    auto it = overlay_.find(CanonicalKey(ctx.name_space, *path));
-    if (it != overlay_.end()) {
-      for (const hv::cim::PropertyValue& pv : it->second) inst.Set(pv.name, pv.value);
-    }
-  }
   if (ctx.schema->FindClass(inst.class_name()) == nullptr) return std::nullopt;
   ASSIGN_OR_RETURN(Instance projected,
                    registry_->ProjectInstance(inst, ctx.name_space, ctx.version));
@@ -330,18 +311,10 @@ absl::Status ObjectManager::ModifyInstance(const CallContext& ctx, const ObjectP
     }
     changes.push_back({p->name, pv.value});
   }
-  absl::MutexLock lock(&mu_);
-  std::vector<hv::cim::PropertyValue>& stored = overlay_[CanonicalKey(ctx.name_space, current.path)];
-  for (hv::cim::PropertyValue& c : changes) {
-    auto it = std::find_if(stored.begin(), stored.end(),
-                           [&](const hv::cim::PropertyValue& s) { return CiEquals(s.name, c.name); });
-    if (it != stored.end()) {
-      it->value = std::move(c.value);
-    } else {
-      stored.push_back(std::move(c));
-    }
-  }
-  return absl::OkStatus();
+  if (changes.empty()) return absl::OkStatus();
+  ClassProvider* provider = ProviderOf(ctx, cls->name());
+  if (provider == nullptr) return RefuseUnstoredWrite(cls->name(), changes.front().name);
+  return provider->Modify(ctx, current.path, changes);
 }
 
 }  // namespace hv::vmms::cim

@@ -12,10 +12,11 @@
 //    implementation (rule 11).
 //  - InvokeMethod types every argument against the pinned class's method
 //    (rule 3) and decodes EmbeddedInstance arguments (MOF or CIM-XML).
-//  - ModifyInstance changes only properties qualified Write; their values
-//    are kept in memory for the daemon's lifetime (no Write property maps to
-//    a durable domain field); a changed read-only property is refused and
-//    nothing changes (rule 5).
+//  - ModifyInstance changes only properties qualified Write, through the
+//    class's provider (ClassProvider::Modify), which stores them durably
+//    through the domain or refuses them by name (CIM_ERR_NOT_SUPPORTED);
+//    a changed read-only property is refused; either way nothing changes
+//    (rule 5). Nothing is kept in memory only.
 // Every error carries a CIM status code (cim-schema/cim_status.h) and a
 // description naming the object. Thread-safe.
 #ifndef HV_VMMS_CIM_OBJECT_MANAGER_H_
@@ -133,12 +134,8 @@ class ObjectManager {
 
   const hv::cim::SchemaRegistry* const registry_;
   const std::vector<std::unique_ptr<ClassProvider>> providers_;
-  // "<namespace>:<class>" lowercased -> provider.
+  // "<namespace>:<class>" lowercased -> provider. Immutable after Create().
   hv::cim::CiMap<ClassProvider*> served_;
-
-  absl::Mutex mu_;
-  // Values of Write properties set through ModifyInstance, by canonical path.
-  std::map<std::string, std::vector<hv::cim::PropertyValue>> overlay_ ABSL_GUARDED_BY(mu_);
 };
 
 // Parses a "cim-schema" pin list ("ns@ver[,ns@ver]") and returns the version

@@ -413,10 +413,56 @@ TEST_F(ObjectManagerTest, ModifyInstanceOnlyWritesWriteProperties) {
   ASSERT_TRUE(om_->ModifyInstance(v2, ComputerSystemPath(id), rw, std::nullopt).ok());
   EXPECT_EQ(Get("root/virtualization/v2", ComputerSystemPath(id)).Get("PrimaryOwnerName")->AsString(), "ops");
   EXPECT_EQ(Get("root/virtualization/v2", ComputerSystemPath(id)).Get("ElementName")->AsString(), "mi");
-  Instance unknown = cs;
+  // A fresh instance: the stored write moved TimeOfLastConfigurationChange.
+  Instance unknown = Get("root/virtualization/v2", ComputerSystemPath(id));
   unknown.Set("Bogus", Value::String("x"));
   EXPECT_EQ(GetCimStatus(om_->ModifyInstance(v2, ComputerSystemPath(id), unknown, std::nullopt)),
             CimStatusCode::kNoSuchProperty);
+}
+
+TEST_F(ObjectManagerTest, ModifyInstanceStoresThroughTheDomainOrRefusesByName) {
+  std::string id = Define("durable", kDmMemory);
+  CallContext v2 = Ctx("root/virtualization/v2");
+  Instance cs = Get("root/virtualization/v2", ComputerSystemPath(id));
+  cs.Set("PrimaryOwnerName", Value::String("ops"));
+  cs.Set("Roles", Value::Array(hv::cim::CimType::kString, {std::string("web"), std::string("db")}));
+  ASSERT_TRUE(om_->ModifyInstance(v2, ComputerSystemPath(id), cs, std::nullopt).ok());
+  // In the store, not in the object manager: a fresh backend sees it.
+  EXPECT_EQ(store_->GetVm(id)->primary_owner_name, "ops");
+  EXPECT_EQ(store_->GetVm(id)->roles, (std::vector<std::string>{"web", "db"}));
+  backend_.reset();
+  backend_ = *MakeCimBackend(manager_.get(), &counters_, {"testhost"});
+  om_ = backend_->objects.get();
+  v2 = Ctx("root/virtualization/v2");  // the old context's schema went with the old backend
+  Instance again = Get("root/virtualization/v2", ComputerSystemPath(id));
+  EXPECT_EQ(again.Get("PrimaryOwnerName")->AsString(), "ops");
+  EXPECT_EQ(again.Get("Roles")->array().size(), 2u);
+  // Too long for CIM_System.PrimaryOwnerName (MaxLen 64): invalid, unchanged.
+  Instance too_long = again;
+  too_long.Set("PrimaryOwnerName", Value::String(std::string(65, 'x')));
+  absl::Status s = om_->ModifyInstance(v2, ComputerSystemPath(id), too_long, std::nullopt);
+  EXPECT_EQ(GetCimStatus(s), CimStatusCode::kInvalidParameter) << s;
+  EXPECT_NE(s.message().find("PrimaryOwnerName"), std::string::npos) << s;
+  // Write properties with nothing durable behind them are refused by name.
+  Instance enabled_default = again;
+  enabled_default.Set("EnabledDefault", Value::Unsigned(hv::cim::CimType::kUint16, 2));
+  enabled_default.Set("PrimaryOwnerName", Value::String("someone else"));
+  s = om_->ModifyInstance(v2, ComputerSystemPath(id), enabled_default, std::nullopt);
+  EXPECT_EQ(GetCimStatus(s), CimStatusCode::kNotSupported) << s;
+  EXPECT_NE(s.message().find("Msvm_ComputerSystem.EnabledDefault is not stored"), std::string::npos) << s;
+  EXPECT_EQ(store_->GetVm(id)->primary_owner_name, "ops");  // all or nothing
+  ObjectPath mem;
+  mem.class_name = "Msvm_Memory";
+  mem.keys = {{"SystemCreationClassName", Value::String("Msvm_ComputerSystem")},
+              {"SystemName", Value::String(id)},
+              {"CreationClassName", Value::String("Msvm_Memory")},
+              {"DeviceID", Value::String(SettingInstanceId(id, SettingKind::kMemory))}};
+  Instance device = Get("root/virtualization/v2", mem);
+  device.Set("LocationIndicator", Value::Unsigned(hv::cim::CimType::kUint16, 3));
+  s = om_->ModifyInstance(v2, mem, device, std::nullopt);
+  EXPECT_EQ(GetCimStatus(s), CimStatusCode::kNotSupported) << s;
+  EXPECT_NE(s.message().find("Msvm_Memory.LocationIndicator"), std::string::npos) << s;
+  EXPECT_EQ(Get("root/virtualization/v2", mem).Get("LocationIndicator"), nullptr);
 }
 
 TEST_F(ObjectManagerTest, SummaryInformationHonoursTheVersionsCodes) {

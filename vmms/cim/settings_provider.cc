@@ -28,9 +28,15 @@ std::vector<std::string> SettingsProvider::Classes(absl::string_view ns) const {
 
 absl::StatusOr<Instance> SettingInstance(const CallContext& ctx, absl::string_view cls,
                                          const VmView& vm) {
-  if (CiEquals(cls, "Msvm_VirtualSystemSettingData")) return SystemSettingInstance(ctx, vm);
-  if (CiEquals(cls, "Msvm_VirtualSystemGlobalSettingData") && ctx.IsV1()) {
-    return GlobalSettingInstance(ctx, vm);
+  const bool vssd = CiEquals(cls, "Msvm_VirtualSystemSettingData");
+  if (vssd || (CiEquals(cls, "Msvm_VirtualSystemGlobalSettingData") && ctx.IsV1())) {
+    Instance inst = vssd ? SystemSettingInstance(ctx, vm) : GlobalSettingInstance(ctx, vm);
+    // Notes, written through ModifySystemSettings (management_service_provider.cc).
+    if (!vm.record.notes.empty()) {
+      std::vector<hv::cim::Scalar> notes(vm.record.notes.begin(), vm.record.notes.end());
+      SetIf(*ctx.newest, inst, "Notes", hv::cim::Value::Array(hv::cim::CimType::kString, notes));
+    }
+    return inst;
   }
   if (CiEquals(cls, "Msvm_MemorySettingData")) return MemorySettingInstance(ctx, vm);
   if (CiEquals(cls, "Msvm_ProcessorSettingData")) return ProcessorSettingInstance(ctx, vm);

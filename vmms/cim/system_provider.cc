@@ -24,7 +24,22 @@ std::vector<std::string> SystemProvider::Classes(absl::string_view ns) const {
 
 absl::StatusOr<Instance> SystemProvider::Build(const CallContext& ctx, absl::string_view cls,
                                                const VmView& vm) {
-  if (CiEquals(cls, "Msvm_ComputerSystem")) return ComputerSystemInstance(ctx, vm, vms_->Times(vm));
+  if (CiEquals(cls, "Msvm_ComputerSystem")) {
+    Instance inst = ComputerSystemInstance(ctx, vm, vms_->Times(vm));
+    // The owner fields clients write through ModifyInstance (Modify below).
+    const VmRecord& r = vm.record;
+    if (!r.primary_owner_name.empty()) {
+      SetIf(*ctx.newest, inst, "PrimaryOwnerName", Str(r.primary_owner_name));
+    }
+    if (!r.primary_owner_contact.empty()) {
+      SetIf(*ctx.newest, inst, "PrimaryOwnerContact", Str(r.primary_owner_contact));
+    }
+    if (!r.roles.empty()) {
+      std::vector<hv::cim::Scalar> roles(r.roles.begin(), r.roles.end());
+      SetIf(*ctx.newest, inst, "Roles", hv::cim::Value::Array(hv::cim::CimType::kString, roles));
+    }
+    return inst;
+  }
   if (CiEquals(cls, "Msvm_Memory")) return MemoryDeviceInstance(ctx, vm);
   if (CiEquals(cls, "Msvm_HeartbeatComponent")) return HeartbeatInstance(ctx, vm);
   return MakeCimError(CimStatusCode::kInvalidClass,
@@ -63,6 +78,32 @@ absl::StatusOr<Instance> SystemProvider::Get(const CallContext& ctx,
     return MakeCimError(CimStatusCode::kNotFound, absl::StrCat("no instance ", path.ToWbemUri()));
   }
   return inst;
+}
+
+absl::Status SystemProvider::Modify(const CallContext& ctx, const hv::cim::ObjectPath& path,
+                                    const std::vector<hv::cim::PropertyValue>& changes) {
+  if (!CiEquals(path.class_name, "Msvm_ComputerSystem")) {
+    return ClassProvider::Modify(ctx, path, changes);
+  }
+  VmSystemChange change;
+  for (const hv::cim::PropertyValue& pv : changes) {
+    auto text = [&] { return pv.value.is_null() ? std::string() : pv.value.AsString(); };
+    if (CiEquals(pv.name, "PrimaryOwnerName")) {
+      change.primary_owner_name = text();
+    } else if (CiEquals(pv.name, "PrimaryOwnerContact")) {
+      change.primary_owner_contact = text();
+    } else if (CiEquals(pv.name, "Roles")) {
+      std::vector<std::string> roles;
+      if (!pv.value.is_null()) {
+        for (const hv::cim::Scalar& e : pv.value.array()) roles.push_back(std::get<std::string>(e));
+      }
+      change.roles = std::move(roles);
+    } else {
+      return RefuseUnstoredWrite(path.class_name, pv.name);  // e.g. EnabledDefault
+    }
+  }
+  absl::StatusOr<VmRecord> done = vms_->manager().ModifySystem(StringKey(path, "Name"), change);
+  return ToCimError(done.status());
 }
 
 absl::StatusOr<MethodResult> SystemProvider::Invoke(const CallContext& ctx,

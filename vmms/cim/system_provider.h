@@ -24,6 +24,11 @@ class SystemProvider : public ClassProvider {
   absl::StatusOr<MethodResult> Invoke(const CallContext& ctx, const hv::cim::ObjectPath& path,
                                       const hv::cim::Method& method,
                                       const std::vector<MethodArg>& args) override;
+  // Msvm_ComputerSystem's PrimaryOwnerName, PrimaryOwnerContact and Roles are
+  // stored with the VM (VmManager::ModifySystem); every other Write property
+  // (EnabledDefault, the devices' LocationIndicator...) is refused.
+  absl::Status Modify(const CallContext& ctx, const hv::cim::ObjectPath& path,
+                      const std::vector<hv::cim::PropertyValue>& changes) override;
 
  private:
   absl::StatusOr<hv::cim::Instance> Build(const CallContext& ctx, absl::string_view cls,

@@ -232,6 +232,18 @@ absl::StatusOr<VmRecord> VmManager::Rename(absl::string_view id, absl::string_vi
                                absl::StrCat("rename '", old, "' -> '", vm.name, "'")});
 }
 
+absl::StatusOr<VmRecord> VmManager::ModifySystem(absl::string_view id,
+                                                 const VmSystemChange& change) {
+  ASSIGN_OR_RETURN(VmRecord vm, store_->GetVm(id));
+  if (change.empty()) return vm;
+  std::string old = vm.name;
+  RETURN_IF_ERROR(ApplySystemChange(change, vm));
+  vm.updated_unix_ms = Now();
+  return store_->UpdateVm(vm, {0, Now(), vm.id, "method",
+                               absl::StrCat("ModifySystemSettings '", old, "': ",
+                                            DescribeSystemChange(change))});
+}
+
 absl::StatusOr<VmRecord> VmManager::ChangeState(const VmRecord& vm, VmState state,
                                                 absl::string_view why) {
   VmRecord next = vm;

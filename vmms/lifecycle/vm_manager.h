@@ -34,6 +34,7 @@
 #include "vmms/balancer/balancer.h"
 #include "vmms/lifecycle/state_machine.h"
 #include "vmms/lifecycle/worker_control.h"
+#include "vmms/model/system_change.h"
 #include "vmms/store/vm_store.h"
 
 namespace hv::vmms {
@@ -104,6 +105,12 @@ class VmManager {
   // decrease and the maximum only increase; buffer and weight may change.
   absl::StatusOr<VmRecord> ModifyMemory(absl::string_view id, const MemorySettings& memory);
   absl::StatusOr<VmRecord> Rename(absl::string_view id, absl::string_view new_name);
+  // Changes the VM's persistent non-memory settings (name, guest command
+  // line, recovery action, notes, owner fields) in any state; durable before
+  // it returns, in effect from the next start. kInvalidArgument for a broken
+  // limit (model/system_change.h), kAlreadyExists for a duplicate name,
+  // kNotFound, kAborted when the VM changed concurrently.
+  absl::StatusOr<VmRecord> ModifySystem(absl::string_view id, const VmSystemChange& change);
 
   // Starts a state change as a job and returns it (JobState Running). A
   // refusal is an error carrying a StateChangeReturn (return_code.h).

@@ -146,6 +146,38 @@ TEST_F(VmManagerTest, DefineRefusesBadInputBeforeAnythingChanges) {
   EXPECT_EQ(manager_->DefineVm(d).status().code(), absl::StatusCode::kAlreadyExists);
 }
 
+TEST_F(VmManagerTest, ModifySystemIsDurableAndRefusesBrokenLimits) {
+  VmRecord vm = Define("web1");
+  Define("db1");
+  VmSystemChange c;
+  c.notes = std::vector<std::string>{"line 1", "line 2"};
+  c.primary_owner_name = "ops";
+  c.guest_command_line = "workload=idle";
+  c.recovery = RecoveryAction::kRestart;
+  ASSERT_TRUE(manager_->ModifySystem(vm.id, c).ok());
+  EXPECT_EQ(Request(vm, 2).state, JobState::kCompleted);  // allowed while running too
+  VmSystemChange running;
+  running.roles = std::vector<std::string>{"web"};
+  ASSERT_TRUE(manager_->ModifySystem(vm.id, running).ok());
+  VmSystemChange bad;
+  bad.primary_owner_contact = std::string(300, 'c');
+  bad.notes = std::vector<std::string>{"lost"};
+  EXPECT_EQ(manager_->ModifySystem(vm.id, bad).status().code(), absl::StatusCode::kInvalidArgument);
+  VmSystemChange dup;
+  dup.name = "DB1";
+  EXPECT_EQ(manager_->ModifySystem(vm.id, dup).status().code(), absl::StatusCode::kAlreadyExists);
+  Restart();  // a new VmManager over the same store
+  VmRecord got = *store_->GetVm(vm.id);
+  EXPECT_EQ(got.name, "web1");
+  EXPECT_EQ(got.notes, (std::vector<std::string>{"line 1", "line 2"}));
+  EXPECT_EQ(got.roles, std::vector<std::string>{"web"});
+  EXPECT_EQ(got.primary_owner_name, "ops");
+  EXPECT_EQ(got.primary_owner_contact, "");
+  EXPECT_EQ(got.guest_command_line, "workload=idle");
+  EXPECT_EQ(got.recovery, RecoveryAction::kRestart);
+  EXPECT_EQ(manager_->ModifySystem("no-such-id", c).status().code(), absl::StatusCode::kNotFound);
+}
+
 TEST_F(VmManagerTest, StartPauseResumeSaveRestoreTurnOff) {
   VmRecord vm = Define("web1");
   EXPECT_EQ(Request(vm, 2).state, JobState::kCompleted);

@@ -429,5 +429,115 @@ TEST_F(CimGrpcTest, BadInputGetsCimErrorsWithDescriptionsAndChangesNothing) {
   EXPECT_EQ(EnabledState(vm), 3u);
 }
 
+// Gap closed in issue 8: what a client writes through CIM is stored by vmms
+// (SQLite, through the domain), so it is still there after vmms restarts;
+// what vmms cannot store is refused by name and changes nothing.
+TEST_F(CimGrpcTest, CimWritesSurviveAVmmsRestartAndUnstorableOnesAreRefusedByName) {
+  StartVmms();
+  pb::ObjectPath vm = Define("durable", 256, 128, 512);
+  const std::string id = IdOf(vm);
+  auto modify_instance = [&](const pb::CimInstance& inst) {
+    grpc::ClientContext ctx;
+    Prepare(&ctx, "");
+    pb::ModifyInstanceRequest req;
+    *req.mutable_modified_instance() = inst;
+    pb::ModifyInstanceResponse resp;
+    CallResult r{vmms_->stub().ModifyInstance(&ctx, req, &resp)};
+    r.cim_code = Code(ctx);
+    return r;
+  };
+  auto set = [](pb::CimInstance& inst, const std::string& name, pb::CimValue v) {
+    for (auto& p : *inst.mutable_properties()) {
+      if (p.name() == name) {
+        *p.mutable_value() = std::move(v);
+        return;
+      }
+    }
+    auto* p = inst.add_properties();
+    p->set_name(name);
+    *p->mutable_value() = std::move(v);
+  };
+  // ModifyInstance: owner fields of Msvm_ComputerSystem (Write in CIM_System).
+  pb::CimInstance cs;
+  ASSERT_TRUE(Get(WithNs(vm, kV2), &cs).status.ok());
+  set(cs, "PrimaryOwnerName", Str("ops team"));
+  set(cs, "Roles", StrArr({"web", "canary"}));
+  CallResult r = modify_instance(cs);
+  ASSERT_TRUE(r.status.ok()) << r.status.error_message();
+  // EnabledDefault is Write too but vmms has nothing durable behind it.
+  ASSERT_TRUE(Get(WithNs(vm, kV2), &cs).status.ok());
+  set(cs, "EnabledDefault", U16(2));
+  r = modify_instance(cs);
+  EXPECT_EQ(r.cim_code, 7);
+  EXPECT_THAT(r.status.error_message(), HasSubstr("Msvm_ComputerSystem.EnabledDefault"));
+
+  // ModifySystemSettings: name, notes and guest command line.
+  const std::string vssd_iid = "Microsoft:" + id;
+  pb::InvokeMethodResponse resp;
+  ASSERT_TRUE(Invoke(Vsms(kV2), "ModifySystemSettings",
+                     {P("SystemSettings",
+                        Str("instance of Msvm_VirtualSystemSettingData { InstanceID = " +
+                            MofQuote(vssd_iid) + "; ElementName = \"durable2\"; Notes = "
+                            "{\"first note\", \"second note\"}; GuestCommandLine = "
+                            "\"workload=idle\"; };"))},
+                     &resp).status.ok());
+  EXPECT_EQ(resp.return_value().elements(0).unsigned_value(), 0u) << resp.error_description();
+  // A property vmms does not store: Not Supported (1), named, nothing changed.
+  resp.Clear();
+  ASSERT_TRUE(Invoke(Vsms(kV2), "ModifySystemSettings",
+                     {P("SystemSettings",
+                        Str("instance of Msvm_VirtualSystemSettingData { InstanceID = " +
+                            MofQuote(vssd_iid) + "; ElementName = \"lost\"; Caption = "
+                            "\"not stored\"; };"))},
+                     &resp).status.ok());
+  EXPECT_EQ(resp.return_value().elements(0).unsigned_value(), 1u);
+  EXPECT_THAT(resp.error_description(), HasSubstr("Msvm_VirtualSystemSettingData.Caption"));
+
+  // ModifyResourceSettings: stored memory fields, then an unstored one.
+  const std::string mem_iid = S(Memory(id), "InstanceID");
+  resp.Clear();
+  ASSERT_TRUE(Invoke(Vsms(kV2), "ModifyResourceSettings",
+                     {P("ResourceSettings",
+                        StrArr({"instance of Msvm_MemorySettingData { InstanceID = " +
+                                MofQuote(mem_iid) + "; Limit = 1024; Weight = 7000; };"}))},
+                     &resp).status.ok());
+  EXPECT_EQ(resp.return_value().elements(0).unsigned_value(), 0u) << resp.error_description();
+  resp.Clear();
+  ASSERT_TRUE(Invoke(Vsms(kV2), "ModifyResourceSettings",
+                     {P("ResourceSettings",
+                        StrArr({"instance of Msvm_MemorySettingData { InstanceID = " +
+                                MofQuote(mem_iid) + "; Limit = 2048; HugePagesEnabled = TRUE; };"}))},
+                     &resp).status.ok());
+  EXPECT_EQ(resp.return_value().elements(0).unsigned_value(), 1u);
+  EXPECT_THAT(resp.error_description(), HasSubstr("Msvm_MemorySettingData.HugePagesEnabled"));
+
+  ASSERT_TRUE(vmms_->Restart().ok()) << vmms_->Log();
+
+  pb::CimInstance after;
+  ASSERT_TRUE(Get(WithNs(vm, kV2), &after).status.ok());
+  EXPECT_EQ(S(after, "PrimaryOwnerName"), "ops team");
+  ASSERT_NE(Prop(after, "Roles"), nullptr);
+  ASSERT_EQ(Prop(after, "Roles")->elements_size(), 2);
+  EXPECT_EQ(Prop(after, "Roles")->elements(1).string_value(), "canary");
+  EXPECT_EQ(S(after, "ElementName"), "durable2");
+  std::vector<pb::CimInstance> vssd;
+  ASSERT_TRUE(Query(kV2, "SELECT * FROM Msvm_VirtualSystemSettingData WHERE InstanceID = " +
+                             MofQuote(vssd_iid), &vssd).status.ok());
+  ASSERT_EQ(vssd.size(), 1u);
+  EXPECT_EQ(S(vssd[0], "GuestCommandLine"), "workload=idle");
+  ASSERT_NE(Prop(vssd[0], "Notes"), nullptr);
+  ASSERT_EQ(Prop(vssd[0], "Notes")->elements_size(), 2);
+  EXPECT_EQ(Prop(vssd[0], "Notes")->elements(0).string_value(), "first note");
+  EXPECT_NE(S(vssd[0], "Caption"), "not stored");
+  pb::CimInstance mem = Memory(id);
+  EXPECT_EQ(U(mem, "Limit"), 1024u);
+  EXPECT_EQ(U(mem, "Weight"), 7000u);
+  EXPECT_EQ(Prop(mem, "HugePagesEnabled")->elements(0).boolean_value(), false);
+  // The v1 namespace reads the same stored values.
+  pb::CimInstance v1cs;
+  ASSERT_TRUE(Get(WithNs(vm, kV1), &v1cs).status.ok());
+  EXPECT_EQ(S(v1cs, "PrimaryOwnerName"), "ops team");
+}
+
 }  // namespace
 }  // namespace hv::testing

@@ -44,16 +44,30 @@ absl::StatusOr<std::unique_ptr<VmmsProcess>> VmmsProcess::Start(const std::strin
   fs::create_directories(p->dir_);
   const std::string sock = p->dir_ + "/vmms.sock";
   p->address_ = "unix:" + sock;
+  p->budget_mib_ = budget_mib;
+  absl::Status s = p->Launch();
+  if (!s.ok()) return s;
+  return p;
+}
+
+absl::Status VmmsProcess::Restart() {
+  Terminate();
+  return Launch();
+}
+
+absl::Status VmmsProcess::Launch() {
+  VmmsProcess* p = this;
   std::vector<std::string> args = {BinaryDir() + "/vmms/vmms",
                                    "--state_dir=" + p->dir_,
                                    "--listen=" + p->address_,
                                    "--metrics_port=0",
-                                   absl::StrCat("--budget_mib=", budget_mib),
+                                   absl::StrCat("--budget_mib=", budget_mib_),
                                    "--on_exit=stop"};
   pid_t pid = fork();
   if (pid < 0) return absl::InternalError("fork failed");
   if (pid == 0) {
-    int fd = open((p->dir_ + "/vmms.log").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    // Appends: a restarted vmms keeps the first one's log above its own.
+    int fd = open((p->dir_ + "/vmms.log").c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
     if (fd >= 0) {
       dup2(fd, 1);
       dup2(fd, 2);
@@ -75,7 +89,7 @@ absl::StatusOr<std::unique_ptr<VmmsProcess>> VmmsProcess::Start(const std::strin
     req.set_namespace_("root/virtualization/v2");
     req.set_class_name("Msvm_ComputerSystem");
     hv::cim::v1::CimClass cls;
-    if (p->stub_->GetClass(&ctx, req, &cls).ok()) return p;
+    if (p->stub_->GetClass(&ctx, req, &cls).ok()) return absl::OkStatus();
     int status = 0;
     if (waitpid(pid, &status, WNOHANG) == pid) {
       p->pid_ = -1;
@@ -87,6 +101,12 @@ absl::StatusOr<std::unique_ptr<VmmsProcess>> VmmsProcess::Start(const std::strin
 }
 
 VmmsProcess::~VmmsProcess() {
+  Terminate();
+  std::error_code ec;
+  fs::remove_all(dir_, ec);
+}
+
+void VmmsProcess::Terminate() {
   if (pid_ > 0) {
     kill(pid_, SIGTERM);
     int status = 0;
@@ -97,9 +117,8 @@ VmmsProcess::~VmmsProcess() {
       kill(pid_, SIGKILL);
       waitpid(pid_, &status, 0);
     }
+    pid_ = -1;
   }
-  std::error_code ec;
-  fs::remove_all(dir_, ec);
 }
 
 std::string VmmsProcess::Log() const {

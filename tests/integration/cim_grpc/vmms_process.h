@@ -25,6 +25,9 @@ class VmmsProcess {
   static absl::StatusOr<std::unique_ptr<VmmsProcess>> Start(const std::string& name,
                                                             uint64_t budget_mib);
   ~VmmsProcess();
+  // Stops vmms (SIGTERM; its VMs are turned off) and starts it again on the
+  // same state directory and socket; waits as Start() does.
+  absl::Status Restart();
 
   const std::string& address() const { return address_; }  // "unix:/.../vmms.sock"
   const std::string& dir() const { return dir_; }
@@ -32,7 +35,10 @@ class VmmsProcess {
   std::string Log() const;
 
  private:
+  absl::Status Launch();  // starts the binary on dir_/address_ and waits for hv.cim.v1
+  void Terminate();       // SIGTERM, then SIGKILL after 30 s
   pid_t pid_ = -1;
+  uint64_t budget_mib_ = 0;
   std::string dir_, address_;
   std::unique_ptr<hv::cim::v1::CimService::Stub> stub_;
 };
