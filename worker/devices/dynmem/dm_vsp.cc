@@ -177,11 +177,27 @@ absl::Status DmVsp::OnStatus(const DmStatusReport& m) {
     ++counters_.flood_dropped;
     return Misbehaved("dm vsp: STATUS_REPORT flood; report dropped");
   }
-  status_.guest_committed_pages = m.num_committed;
+  // A Linux-style guest counts the pages its balloon holds as committed
+  // (hyperv.md §1: Committed_AS + ballooned + ...), but the host has taken
+  // those pages back: taking the raw figure as demand makes every balloon read
+  // as new demand, and a balancer balloons and unballoons forever. Demand is
+  // the figure less the pages the guest still counts ballooned: those we hold,
+  // plus those of an unballoon the guest has not yet answered (it answers only
+  // after releasing them, and a report it sent before then is behind the
+  // response in the ring). Pages of a balloon in flight are not subtracted: a
+  // guest reports again once the balloon is done, and until then the error is
+  // on the side of more memory.
+  const uint64_t still_ballooned =
+      ballooned_.pages() +
+      (outstanding_.kind == DmTransaction::kUnballoon ? outstanding_.pages : 0);
+  const uint64_t demand =
+      m.num_committed > still_ballooned ? m.num_committed - still_ballooned : 0;
+  if (outstanding_.kind != DmTransaction::kNone) ++counters_.status_reports_during_transaction;
+  status_.guest_reported_committed_pages = m.num_committed;
+  status_.guest_committed_pages = demand;
   status_.guest_available_pages = m.num_avail;
   const uint64_t assigned = Assigned();
-  const uint64_t p = assigned == 0 ? 0 : std::min<uint64_t>(m.num_committed * 100 / assigned,
-                                                            UINT32_MAX);
+  const uint64_t p = assigned == 0 ? 0 : std::min<uint64_t>(demand * 100 / assigned, UINT32_MAX);
   const auto pressure = static_cast<uint32_t>(p);
   status_.pressure_current = pressure;
   if (status_.status_reports == 0) {

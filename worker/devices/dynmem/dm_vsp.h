@@ -107,14 +107,18 @@ struct DmVspStatus {
   uint64_t ballooned_pages = 0;
   uint64_t assigned_pages = 0;     // visible - ballooned (Physical Memory)
   uint64_t target_pages = 0;       // 0: no target set
+  // The guest's demand: its STATUS_REPORT num_committed less the pages it
+  // still counts ballooned (a Linux-style guest counts those as committed).
+  // Pressure is demand / assigned.
   uint64_t guest_committed_pages = 0;
+  uint64_t guest_reported_committed_pages = 0;  // num_committed as reported
   uint64_t guest_available_pages = 0;
   uint64_t status_reports = 0;
   uint64_t added_pages_total = 0;  // unballooned + hot-added
   uint64_t removed_pages_total = 0;  // ballooned
   uint64_t add_operations = 0;
   uint64_t remove_operations = 0;
-  uint32_t pressure_current = 0;   // committed / assigned x 100
+  uint32_t pressure_current = 0;   // demand (guest_committed_pages) / assigned x 100
   uint32_t pressure_minimum = 0;
   uint32_t pressure_maximum = 0;
   uint32_t pressure_average = 0;
@@ -126,6 +130,8 @@ struct DmVspCounters {
   uint64_t unexpected = 0;         // valid message not allowed in this state
   uint64_t bad_ranges = 0;         // balloon ranges refused (outside RAM, reserved, overlap)
   uint64_t flood_dropped = 0;
+  // STATUS_REPORTs that arrived while a host transaction was outstanding.
+  uint64_t status_reports_during_transaction = 0;
   uint64_t timeouts = 0;
   uint64_t send_failures = 0;
   uint64_t memory_failures = 0;    // DmMemoryControl errors

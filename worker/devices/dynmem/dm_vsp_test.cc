@@ -279,6 +279,39 @@ TEST_F(DmVspTest, BalloonAtFloorStopsAsking) {
   EXPECT_EQ(sink_.sent.size(), 2u);
 }
 
+TEST_F(DmVspTest, DemandExcludesPagesTheGuestStillCountsBallooned) {
+  // A Linux-style guest counts the pages its balloon holds as committed. Were
+  // that taken as demand, each balloon would read as new pressure and a
+  // balancer would balloon and unballoon forever (seen live in the demo).
+  Activate();
+  ASSERT_TRUE(Feed(StatusReport(65536)).ok());  // 256 MiB of 512: pressure 50
+  clock_.Advance(absl::Seconds(1));
+  ASSERT_EQ(vsp_->Status().pressure_current, 50u);
+  BalloonDown(16384, 0x10000);
+  ASSERT_TRUE(Feed(StatusReport(65536 + 16384)).ok());
+  clock_.Advance(absl::Seconds(1));
+  DmVspStatus st = vsp_->Status();
+  EXPECT_EQ(st.guest_reported_committed_pages, 65536u + 16384);
+  EXPECT_EQ(st.guest_committed_pages, 65536u);
+  EXPECT_EQ(st.pressure_current, 65536u * 100 / (kStartup - 16384));
+  // Unballoon: the host restores the pages at once, but a report the guest
+  // sent before it read the request still counts them.
+  ASSERT_TRUE(vsp_->SetTargetPages(kStartup).ok());
+  vsp_->Poll();
+  ASSERT_EQ(vsp_->Status().outstanding, DmTransaction::kUnballoon);
+  ASSERT_TRUE(Feed(StatusReport(65536 + 16384)).ok());
+  clock_.Advance(absl::Seconds(1));
+  EXPECT_EQ(vsp_->Status().guest_committed_pages, 65536u);
+  EXPECT_EQ(vsp_->counters().status_reports_during_transaction, 1u);
+  ASSERT_TRUE(Feed(UnballoonResponse()).ok());
+  ASSERT_TRUE(Feed(StatusReport(65536)).ok());
+  st = vsp_->Status();
+  EXPECT_EQ(st.guest_committed_pages, 65536u);
+  EXPECT_EQ(st.pressure_current, 50u);
+  EXPECT_EQ(st.pressure_minimum, 50u);
+  EXPECT_EQ(st.pressure_maximum, 65536u * 100 / (kStartup - 16384));
+}
+
 TEST_F(DmVspTest, UnballoonRestoresBeforeRequestAndCountsAdd) {
   Activate();
   BalloonDown(16384, 0x10000);
