@@ -72,8 +72,8 @@ void guest_main(const hv_boot_info* bi) {
     vmbus_poll_messages();
     uint64_t next = now + 100 * HV_MS;
     next = min_u64(next, dm_poll(now));
-    next = min_u64(next, ic_poll(now));
     next = min_u64(next, workload_step(now));
+    next = min_u64(next, ic_poll(now));
     if (next > now) hv_sleep_until(next);
   }
 }

@@ -283,7 +283,7 @@ TYPED_TEST(DynmemTest, WorkloadPatternsFollowTheirScript) {
   EXPECT_TRUE(vm->WaitFor([&] { return vm->workload().LastStatus()->progress > progress0; },
                           absl::Seconds(30)))
       << "a walk that grows touches new pages";
-  ASSERT_TRUE(vm->RunWorkload("spike 8 24 100", absl::Seconds(30)));
+  ASSERT_TRUE(vm->RunWorkload("spike 8 24 300", absl::Seconds(30)));
   bool saw_base = false, saw_peak = false;
   ASSERT_TRUE(vm->WaitFor(
       [&] {
