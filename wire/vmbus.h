@@ -308,6 +308,37 @@ HV_WIRE_OFFSET(vmbus_icmsg_hdr, icflags, 17);
 #define ICMSGHDRFLAG_REQUEST 2
 #define ICMSGHDRFLAG_RESPONSE 4
 
+/* ICMSGTYPE_NEGOTIATE body (Linux icmsg_negotiate), right after the icmsg
+ * header. The host lists icframe_vercnt framework versions, then icmsg_vercnt
+ * message versions; the guest answers in the same buffer with counts 1 and 1,
+ * the chosen framework and message version, and status HV_IC_S_OK, or with
+ * counts 0 and HV_IC_E_FAIL when it supports none of them. */
+typedef struct vmbus_icmsg_negotiate {
+  uint16_t icframe_vercnt;
+  uint16_t icmsg_vercnt;
+  uint32_t reserved;
+  /* vmbus_ic_version icversion_data[icframe_vercnt + icmsg_vercnt] follows */
+} vmbus_icmsg_negotiate;
+HV_WIRE_SIZE(vmbus_icmsg_negotiate, 8);
+#define HV_IC_S_OK 0u
+#define HV_IC_E_FAIL 0x80004005u
+/* Known versions (Linux hv_util.c): framework 3.0 (UTIL_FW_VERSION) and 1.0
+ * (UTIL_WS2K8_FW_VERSION); heartbeat messages 3.0 (HB_VERSION) and 1.0
+ * (HB_WS2008_VERSION). */
+
+/* A negotiate message with room for up to HV_IC_NEGOTIATE_MAX_VERSIONS
+ * versions in all (the host offers 2 + 2). */
+#define HV_IC_NEGOTIATE_MAX_VERSIONS 8
+typedef struct vmbus_ic_negotiate_msg {
+  vmbus_pipe_hdr pipe;
+  vmbus_icmsg_hdr ic;
+  vmbus_icmsg_negotiate negotiate;
+  vmbus_ic_version versions[HV_IC_NEGOTIATE_MAX_VERSIONS];
+} HV_VMBUS_PACKED vmbus_ic_negotiate_msg;
+HV_WIRE_SIZE(vmbus_ic_negotiate_msg, 68);
+HV_WIRE_OFFSET(vmbus_ic_negotiate_msg, negotiate, 28);
+HV_WIRE_OFFSET(vmbus_ic_negotiate_msg, versions, 36);
+
 typedef struct vmbus_heartbeat_msg {
   vmbus_pipe_hdr pipe;
   vmbus_icmsg_hdr ic;

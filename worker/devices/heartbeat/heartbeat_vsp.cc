@@ -1,5 +1,7 @@
 #include "worker/devices/heartbeat/heartbeat_vsp.h"
 
+#include <algorithm>
+#include <cstddef>
 #include <cstring>
 
 #include "absl/strings/str_format.h"
@@ -19,12 +21,55 @@ std::string_view HeartbeatStateToString(HeartbeatState s) {
 HeartbeatVsp::HeartbeatVsp(const Clock* clock, EventLog* events, HeartbeatOptions options)
     : clock_(clock), events_(events), options_(options) {}
 
-std::vector<uint8_t> HeartbeatVsp::BuildRequest(uint64_t seq) {
+namespace {
+
+constexpr size_t kMaxOfferedPerKind = HV_IC_NEGOTIATE_MAX_VERSIONS / 2;
+constexpr size_t kIcHeaders = sizeof(vmbus_pipe_hdr) + sizeof(vmbus_icmsg_hdr);
+
+bool SameVersion(vmbus_ic_version a, vmbus_ic_version b) {
+  return a.major == b.major && a.minor == b.minor;
+}
+
+// True if `v` is among the first kMaxOfferedPerKind entries of `offered`.
+bool WasOffered(const std::vector<vmbus_ic_version>& offered, vmbus_ic_version v) {
+  for (size_t i = 0; i < offered.size() && i < kMaxOfferedPerKind; ++i) {
+    if (SameVersion(offered[i], v)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::vector<uint8_t> HeartbeatVsp::BuildNegotiateRequest(const HeartbeatOptions& options) {
+  vmbus_ic_negotiate_msg m = {};
+  const size_t fw = std::min(options.framework_versions.size(), kMaxOfferedPerKind);
+  const size_t msg = std::min(options.message_versions.size(), kMaxOfferedPerKind);
+  for (size_t i = 0; i < fw; ++i) m.versions[i] = options.framework_versions[i];
+  for (size_t i = 0; i < msg; ++i) m.versions[fw + i] = options.message_versions[i];
+  const size_t size =
+      offsetof(vmbus_ic_negotiate_msg, versions) + (fw + msg) * sizeof(m.versions[0]);
+  m.pipe.msgsize = static_cast<uint32_t>(size - sizeof(m.pipe));
+  // The framework version of a negotiate message is the oldest (1.0); the
+  // guest reads only the version lists.
+  m.ic.icverframe = {1, 0};
+  m.ic.icmsgtype = ICMSGTYPE_NEGOTIATE;
+  m.ic.icvermsg = {1, 0};
+  m.ic.icmsgsize = static_cast<uint16_t>(size - kIcHeaders);
+  m.ic.icflags = ICMSGHDRFLAG_TRANSACTION | ICMSGHDRFLAG_REQUEST;
+  m.negotiate.icframe_vercnt = static_cast<uint16_t>(fw);
+  m.negotiate.icmsg_vercnt = static_cast<uint16_t>(msg);
+  std::vector<uint8_t> b(size);
+  std::memcpy(b.data(), &m, size);
+  return b;
+}
+
+std::vector<uint8_t> HeartbeatVsp::BuildRequest(uint64_t seq, vmbus_ic_version framework,
+                                                vmbus_ic_version message) {
   vmbus_heartbeat_msg m = {};
   m.pipe.msgsize = sizeof(m) - sizeof(m.pipe);
-  m.ic.icverframe = {3, 0};
+  m.ic.icverframe = framework;
   m.ic.icmsgtype = ICMSGTYPE_HEARTBEAT;
-  m.ic.icvermsg = {3, 0};
+  m.ic.icvermsg = message;
   m.ic.icmsgsize = sizeof(m) - sizeof(m.pipe) - sizeof(m.ic);
   m.ic.icflags = ICMSGHDRFLAG_TRANSACTION | ICMSGHDRFLAG_REQUEST;
   m.seq_num = seq;
@@ -45,19 +90,87 @@ void HeartbeatVsp::OnOpen(PacketSink* sink) {
   absl::MutexLock lock(&mu_);
   sink_ = sink;
   next_send_ = clock_->Now();
+  // A new channel negotiates again (a guest may come back with another IC).
+  status_.negotiated = false;
+  status_.negotiation_refused = false;
 }
 
 void HeartbeatVsp::OnClose() {
   absl::MutexLock lock(&mu_);
   sink_ = nullptr;
+  status_.negotiated = false;
   SetState(contacted_ ? HeartbeatState::kLostCommunication : HeartbeatState::kNoContact,
            clock_->Now());
+}
+
+void HeartbeatVsp::OnNegotiateResponse(absl::Span<const uint8_t> payload, absl::Time now) {
+  vmbus_ic_negotiate_msg m = {};
+  const size_t fixed = offsetof(vmbus_ic_negotiate_msg, versions);
+  if (payload.size() < fixed || status_.negotiation_refused || status_.negotiations_sent == 0) {
+    ++status_.bad_messages;  // short, or nothing asked
+    return;
+  }
+  std::memcpy(&m, payload.data(), std::min(payload.size(), sizeof(m)));
+  if ((m.ic.icflags & ICMSGHDRFLAG_RESPONSE) == 0) {
+    ++status_.bad_messages;
+    return;
+  }
+  if (m.ic.status != HV_IC_S_OK && !status_.negotiated) {
+    status_.negotiation_refused = true;
+    events_->Add(now, "heartbeat",
+                 absl::StrFormat("heartbeat: the guest supports none of the offered IC versions "
+                                 "(status 0x%08x); no heartbeat on this channel",
+                                 m.ic.status));
+    return;
+  }
+  // Exactly one framework and one message version, both offered, both inside
+  // the packet (hyperv.md: the guest is hostile).
+  if (m.negotiate.icframe_vercnt != 1 || m.negotiate.icmsg_vercnt != 1 ||
+      payload.size() < fixed + 2 * sizeof(vmbus_ic_version) ||
+      !WasOffered(options_.framework_versions, m.versions[0]) ||
+      !WasOffered(options_.message_versions, m.versions[1])) {
+    ++status_.bad_messages;
+    events_->Add(now, "heartbeat",
+                 absl::StrFormat("heartbeat: bad negotiate answer (counts %u/%u, framework "
+                                 "%u.%u, message %u.%u); dropped",
+                                 m.negotiate.icframe_vercnt, m.negotiate.icmsg_vercnt,
+                                 m.versions[0].major, m.versions[0].minor, m.versions[1].major,
+                                 m.versions[1].minor));
+    return;
+  }
+  if (status_.negotiated) {
+    // The answer to a repeated request (the first answer was slow): harmless
+    // if it agrees, a bad message if it changes the versions.
+    if (!SameVersion(status_.framework_version, m.versions[0]) ||
+        !SameVersion(status_.message_version, m.versions[1])) {
+      ++status_.bad_messages;
+    }
+    return;
+  }
+  status_.negotiated = true;
+  status_.framework_version = m.versions[0];
+  status_.message_version = m.versions[1];
+  next_send_ = now;  // the first heartbeat at once
+  events_->Add(now, "heartbeat",
+               absl::StrFormat("heartbeat: negotiated framework %u.%u, message %u.%u",
+                               m.versions[0].major, m.versions[0].minor, m.versions[1].major,
+                               m.versions[1].minor));
 }
 
 absl::Status HeartbeatVsp::OnPacket(uint16_t type, absl::Span<const uint8_t> payload) {
   absl::MutexLock lock(&mu_);
   vmbus_heartbeat_msg m;
-  if (type != VM_PKT_DATA_INBAND || payload.size() < sizeof(m)) {
+  if (type != VM_PKT_DATA_INBAND || payload.size() < kIcHeaders) {
+    ++status_.bad_messages;
+    return absl::OkStatus();
+  }
+  vmbus_icmsg_hdr ic;
+  std::memcpy(&ic, payload.data() + sizeof(vmbus_pipe_hdr), sizeof(ic));
+  if (ic.icmsgtype == ICMSGTYPE_NEGOTIATE) {
+    OnNegotiateResponse(payload, clock_->Now());
+    return absl::OkStatus();
+  }
+  if (payload.size() < sizeof(m) || !status_.negotiated) {
     ++status_.bad_messages;
     return absl::OkStatus();
   }
@@ -81,10 +194,15 @@ void HeartbeatVsp::Poll() {
   if (contacted_ && now - status_.last_response > options_.lost_after) {
     SetState(HeartbeatState::kLostCommunication, now);
   }
-  if (sink_ == nullptr || now < next_send_) return;
+  if (sink_ == nullptr || now < next_send_ || status_.negotiation_refused) return;
   next_send_ = now + options_.interval;
+  if (!status_.negotiated) {
+    if (sink_->SendInband(BuildNegotiateRequest(options_)).ok()) ++status_.negotiations_sent;
+    return;
+  }
   const uint64_t seq = seq_ + 2;  // guest answers seq + 1; keep the two apart
-  if (sink_->SendInband(BuildRequest(seq)).ok()) {
+  if (sink_->SendInband(BuildRequest(seq, status_.framework_version, status_.message_version))
+          .ok()) {
     seq_ = seq;
     ++status_.requests_sent;
   }

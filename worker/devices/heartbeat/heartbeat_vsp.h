@@ -1,14 +1,19 @@
 // HeartbeatVsp: the host side of the heartbeat integration service, offered
-// under class 57164f39-9115-4e78-ab55-382f3bd5422d. Every `interval` the host
-// sends an ICMSGTYPE_HEARTBEAT request with a sequence number; the guest
-// answers with sequence + 1 and the RESPONSE flag (framing: wire/vmbus.h,
-// Linux hv_utils layout). The state follows Msvm_HeartbeatComponent:
+// under class 57164f39-9115-4e78-ab55-382f3bd5422d. On every channel open the
+// host first negotiates versions: it sends ICMSGTYPE_NEGOTIATE listing its
+// framework and heartbeat message versions (every `interval` until answered);
+// the guest answers with one of each, or HV_IC_E_FAIL when it supports none
+// (then the host stops asking and records an event). After that, every
+// `interval` the host sends an ICMSGTYPE_HEARTBEAT request, in the negotiated
+// versions, with a sequence number; the guest answers with sequence + 1 and
+// the RESPONSE flag (framing: wire/vmbus.h, Linux hv_utils layout). Answers
+// naming versions the host did not offer, heartbeats before negotiation and
+// unsolicited negotiate answers are bad messages (counted, dropped).
+// The state follows Msvm_HeartbeatComponent:
 //   kNoContact          - the guest has never answered (no IC in the guest);
 //   kOk                 - answers arrive within `lost_after`;
 //   kLostCommunication  - the guest answered before but has stopped, or closed
 //                         the channel.
-// Deviation: the IC version-negotiation exchange (ICMSGTYPE_NEGOTIATE) is not
-// performed; both sides use framework and message version 3.0 implicitly.
 //
 // Threading: OnOpen/OnClose/OnPacket/Poll on the VMBus driving thread;
 // Status from any thread.
@@ -25,6 +30,7 @@
 #include "worker/vmbus/clock.h"
 #include "worker/vmbus/event_log.h"
 #include "worker/vmbus/vmbus_device.h"
+#include "wire/vmbus.h"
 
 namespace hv::worker {
 
@@ -37,13 +43,23 @@ struct HeartbeatOptions {
   absl::Duration interval = absl::Seconds(1);
   // No answer for this long after contact => lost communication (default 5 s).
   absl::Duration lost_after = absl::Seconds(5);
+  // Versions offered in ICMSGTYPE_NEGOTIATE, most preferred first; past the
+  // first 4 of each are ignored (default: framework 3.0, 1.0; heartbeat
+  // message 3.0, 1.0, the versions Linux hv_utils knows).
+  std::vector<vmbus_ic_version> framework_versions = {{3, 0}, {1, 0}};
+  std::vector<vmbus_ic_version> message_versions = {{3, 0}, {1, 0}};
 };
 
 struct HeartbeatStatus {
   HeartbeatState state = HeartbeatState::kNoContact;
   uint64_t requests_sent = 0;
   uint64_t responses = 0;
-  uint64_t bad_messages = 0;  // malformed or wrong sequence
+  uint64_t bad_messages = 0;  // malformed, wrong sequence or version, unsolicited
+  uint64_t negotiations_sent = 0;
+  bool negotiated = false;         // versions agreed on the current channel
+  bool negotiation_refused = false;  // the guest supports none of the versions
+  vmbus_ic_version framework_version = {0, 0};  // negotiated (0.0 before)
+  vmbus_ic_version message_version = {0, 0};
   absl::Time last_response = absl::InfinitePast();
 };
 
@@ -59,11 +75,19 @@ class HeartbeatVsp : public VmbusDevice {
   void Poll();
   HeartbeatStatus Status() const;
 
-  // Builds the host heartbeat request carrying `seq` (exposed for tests).
-  static std::vector<uint8_t> BuildRequest(uint64_t seq);
+  // Builds the host heartbeat request carrying `seq` in the given versions
+  // (exposed for tests).
+  static std::vector<uint8_t> BuildRequest(uint64_t seq, vmbus_ic_version framework = {3, 0},
+                                           vmbus_ic_version message = {3, 0});
+  // Builds the ICMSGTYPE_NEGOTIATE request for `options` (exposed for tests).
+  static std::vector<uint8_t> BuildNegotiateRequest(const HeartbeatOptions& options);
 
  private:
   void SetState(HeartbeatState s, absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Handles the guest's answer to ICMSGTYPE_NEGOTIATE (payload >= the IC
+  // headers); malformed or unsolicited answers count as bad messages.
+  void OnNegotiateResponse(absl::Span<const uint8_t> payload, absl::Time now)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const Clock* const clock_;
   EventLog* const events_;
