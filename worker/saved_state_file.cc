@@ -113,8 +113,15 @@ absl::StatusOr<int> OpenAndParse(const std::string& path, hv::worker::v1::Worker
     return fail("truncated worker state");
   }
   if (!state->ParseFromString(body)) return fail("worker state does not parse");
-  if (state->format_version() != 1) {
-    return fail(absl::StrCat("unsupported format version ", state->format_version()));
+  if (state->format_version() != kSavedStateFormatVersion) {
+    close(fd);
+    std::string why =
+        state->format_version() == 1
+            ? "format version 1 has no device state (saved by an older vmwp): its VMBus "
+              "channels, Dynamic Memory and heartbeat cannot be continued; start the VM afresh"
+            : absl::StrCat("unsupported format version ", state->format_version(), " (this vmwp "
+                           "reads version ", kSavedStateFormatVersion, ")");
+    return absl::FailedPreconditionError(absl::StrCat("state file '", path, "': ", why));
   }
   *snapshot_offset = static_cast<off_t>(16 + len);
   return fd;

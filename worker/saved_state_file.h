@@ -20,6 +20,10 @@
 
 namespace hv::worker {
 
+// The WorkerSavedState format this worker writes and the only one it reads.
+// 1 (CPU and RAM only; the guest's VMBus channels died on restore) is refused
+// with a message saying so; 2 adds the device states.
+inline constexpr uint32_t kSavedStateFormatVersion = 2;
 inline constexpr char kSavedStateMagic[8] = {'H', 'V', 'W', 'P', 'S', 'A', 'V', 'E'};
 // The worker state message is small; anything larger is a corrupt file.
 inline constexpr uint64_t kMaxWorkerStateBytes = 64ull << 20;
@@ -30,7 +34,8 @@ absl::Status WriteSavedState(const std::string& path, const hv::worker::v1::Work
                              hv::shim::Partition& partition);
 
 // Reads only the worker part (to learn the config before building the
-// partition). NotFound, or DataLoss for a file that is not a state file.
+// partition). NotFound, or DataLoss for a file that is not a state file;
+// FailedPrecondition for a state file of another format version.
 absl::StatusOr<hv::worker::v1::WorkerSavedState> ReadSavedStateHeader(const std::string& path);
 
 // Restores the snapshot part into `fresh` (a new partition built from the

@@ -2,6 +2,8 @@
 
 #include <fstream>
 
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace hv::worker {
@@ -34,7 +36,7 @@ TEST(SavedStateFile, ForeignOrCorruptFilesAreDataLoss) {
 
 TEST(SavedStateFile, HeaderRoundTripsAndVersionIsChecked) {
   v1::WorkerSavedState s;
-  s.set_format_version(1);
+  s.set_format_version(kSavedStateFormatVersion);
   s.mutable_config()->set_vm_id("id-9");
   s.set_uptime_ms(1234);
   std::string body = s.SerializeAsString();
@@ -47,13 +49,19 @@ TEST(SavedStateFile, HeaderRoundTripsAndVersionIsChecked) {
   EXPECT_EQ(back->config().vm_id(), "id-9");
   EXPECT_EQ(back->uptime_ms(), 1234u);
 
-  s.set_format_version(2);
-  body = s.SerializeAsString();
-  file.assign(kSavedStateMagic, 8);
-  len = body.size();
-  file.append(reinterpret_cast<const char*>(&len), 8);
-  file += body;
-  EXPECT_EQ(ReadSavedStateHeader(File("v2", file)).status().code(), absl::StatusCode::kDataLoss);
+  // Version 1 (no device state) and unknown versions are refused, saying why.
+  for (uint32_t version : {1u, kSavedStateFormatVersion + 1}) {
+    s.set_format_version(version);
+    body = s.SerializeAsString();
+    file.assign(kSavedStateMagic, 8);
+    len = body.size();
+    file.append(reinterpret_cast<const char*>(&len), 8);
+    file += body;
+    absl::Status st = ReadSavedStateHeader(File(absl::StrCat("v", version), file)).status();
+    EXPECT_EQ(st.code(), absl::StatusCode::kFailedPrecondition) << st;
+    EXPECT_THAT(std::string(st.message()),
+                ::testing::HasSubstr(version == 1 ? "no device state" : "unsupported format"));
+  }
 }
 
 }  // namespace

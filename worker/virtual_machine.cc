@@ -60,7 +60,6 @@ absl::Status VirtualMachine::Build() {
     config_ = merged;
     name_ = VmDisplayName(config_);
     uptime_base_ms_ = saved.uptime_ms();
-    memory_target_mib_restored_ = saved.memory_target_mib();
   }
   ASSIGN_OR_RETURN(backend_, SelectBackend(config_.backend()));
   ASSIGN_OR_RETURN(partition_, backend_->CreatePartition(PartitionOptionsFor(config_)));
@@ -72,7 +71,29 @@ absl::Status VirtualMachine::Build() {
     ASSIGN_OR_RETURN(std::vector<uint8_t> image, ReadGuestImage(config_.guest_image()));
     RETURN_IF_ERROR(BootGuest(*partition_, config_, image));
   }
-  return BuildDevices();
+  RETURN_IF_ERROR(BuildDevices());
+  if (restoring) {
+    if (absl::Status s = RestoreDevices(saved); !s.ok()) {
+      return absl::Status(s.code(), absl::StrCat("vm '", name_, "': restoring devices from '",
+                                                 config_.restore_from(), "': ", s.message()));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status VirtualMachine::RestoreDevices(const pb::WorkerSavedState& saved) {
+  // The devices' own states first; the VMBus server last, because it hands
+  // each open channel back to its (restored) device.
+  if ((dm_ != nullptr) != saved.has_dynmem()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("dynmem: state ", saved.has_dynmem() ? "present" : "missing",
+                     " but Dynamic Memory is ", dm_ != nullptr ? "enabled" : "disabled"));
+  }
+  RETURN_IF_ERROR(dm_memory_->Restore(saved.dm_memory()));
+  if (dm_ != nullptr) RETURN_IF_ERROR(dm_->Restore(saved.dynmem()));
+  RETURN_IF_ERROR(heartbeat_->Restore(saved.heartbeat()));
+  RETURN_IF_ERROR(workload_->Restore(saved.workload()));
+  return vmbus_->Restore(saved.vmbus());
 }
 
 absl::Status VirtualMachine::BuildDevices() {
@@ -145,9 +166,6 @@ absl::Status VirtualMachine::Start() {
 }
 
 absl::Status VirtualMachine::StartVcpus() {
-  if (dm_ != nullptr && memory_target_mib_restored_ != 0) {
-    dm_->SetTargetMib(memory_target_mib_restored_).IgnoreError();
-  }
   RETURN_IF_ERROR(vmbus_->Start());
   RETURN_IF_ERROR(runner_->Start());
   vcpus_started_ = true;
@@ -253,6 +271,7 @@ absl::StatusOr<pb::VmState> VirtualMachine::Pause() {
   SetState(pb::VM_STATE_PAUSING);
   PauseSupervision(true);
   QuiesceDevices(true);
+  vmbus_->Pause();  // its poll thread sleeps: no polling while paused
   runner_->Pause();
   SetState(pb::VM_STATE_PAUSED);
   return pb::VM_STATE_PAUSED;
@@ -270,6 +289,7 @@ absl::StatusOr<pb::VmState> VirtualMachine::Resume() {
     }
   }
   runner_->Resume();
+  vmbus_->Resume();
   QuiesceDevices(false);
   PauseSupervision(false);
   SetState(pb::VM_STATE_RUNNING);
@@ -308,20 +328,19 @@ absl::StatusOr<pb::VmState> VirtualMachine::Save(const std::string& path) {
   SetState(pb::VM_STATE_SAVING);
   PauseSupervision(true);
   QuiesceDevices(true);
+  // Nothing may write guest memory or change device state during the
+  // snapshot: the VMBus poll thread (devices, rings, SynIC delivery) sleeps
+  // after its pass in flight, then the vCPUs stop.
+  vmbus_->Pause();
   runner_->Pause();
-  // Nothing may write guest memory during the snapshot: stop the VMBus poll
-  // thread (it cannot be restarted; see the failure path below).
-  vmbus_->Stop();
   pb::WorkerSavedState saved = BuildSavedState();
   absl::Status written = WriteSavedState(path, saved, *partition_);
   if (!written.ok()) {
-    // The guest continues, but without VMBus devices: VmbusHost cannot be
-    // restarted after Stop() (requested from integration-services).
     events_.Add(absl::Now(), "worker",
-                absl::StrCat("vm '", name_, "': save failed, VMBus devices stopped: ",
-                             written.message()));
+                absl::StrCat("vm '", name_, "': save failed: ", written.message()));
     if (before == pb::VM_STATE_RUNNING) {
       runner_->Resume();
+      vmbus_->Resume();
       QuiesceDevices(false);
       PauseSupervision(false);
     }
@@ -335,7 +354,7 @@ absl::StatusOr<pb::VmState> VirtualMachine::Save(const std::string& path) {
 
 pb::WorkerSavedState VirtualMachine::BuildSavedState() {
   pb::WorkerSavedState s;
-  s.set_format_version(1);
+  s.set_format_version(kSavedStateFormatVersion);
   *s.mutable_config() = config_;
   s.mutable_config()->clear_restore_from();
   s.set_uptime_ms(UptimeMs());
@@ -343,8 +362,13 @@ pb::WorkerSavedState VirtualMachine::BuildSavedState() {
   s.set_serial_history(serial_.History());
   s.set_serial_total_bytes(serial_.total_bytes());
   if (dm_ != nullptr) s.set_memory_target_mib(dm_->Status().target_pages / 256);
-  // vmbus_state / dynmem_state / heartbeat_state stay empty until the
-  // integration-services components expose serializers (see the report).
+  // The devices, with the VMBus poll thread paused (Save) and the vCPUs
+  // stopped: nothing changes them meanwhile.
+  *s.mutable_vmbus() = vmbus_->Save();
+  if (dm_ != nullptr) *s.mutable_dynmem() = dm_->Save();
+  *s.mutable_dm_memory() = dm_memory_->Save();
+  *s.mutable_heartbeat() = heartbeat_->Save();
+  *s.mutable_workload() = workload_->Save();
   return s;
 }
 

@@ -132,6 +132,8 @@ class VirtualMachine {
   explicit VirtualMachine(VirtualMachineOptions options);
   absl::Status Build();
   absl::Status BuildDevices();
+  // Restores every device from a saved state (before Start).
+  absl::Status RestoreDevices(const pb::WorkerSavedState& saved);
   absl::Status StartVcpus() ABSL_EXCLUSIVE_LOCKS_REQUIRED(op_mu_);
   void DeviceLoop();
   void OnVcpuStopped(hv::shim::Vcpu& vcpu, const absl::StatusOr<hv::shim::VmExit>& last);
@@ -154,7 +156,6 @@ class VirtualMachine {
   pb::WorkerConfig config_;  // effective (restored settings merged in)
   std::string name_;
   uint64_t uptime_base_ms_ = 0;   // carried over from a saved state
-  uint64_t memory_target_mib_restored_ = 0;
 
   SystemClock clock_;
   EventLog events_;

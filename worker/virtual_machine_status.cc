@@ -113,6 +113,7 @@ void VirtualMachine::FillMemory(pb::StatusReport& r) const {
   r.set_dm_protocol_version(s.protocol_version);
   r.set_guest_committed_pages(s.guest_committed_pages);
   r.set_guest_available_pages(s.guest_available_pages);
+  r.set_dm_status_reports(s.status_reports);
   r.set_assigned_mib(s.assigned_pages / 256);
   r.set_guest_visible_mib(s.visible_pages / 256);
   r.set_target_mib(s.target_pages / 256);
@@ -132,7 +133,9 @@ pb::StatusReport VirtualMachine::Sample() {
   r.set_timestamp_unix_ms(absl::ToUnixMillis(absl::Now()));
   r.set_state(state());
   FillMemory(r);
-  r.set_heartbeat(static_cast<pb::HeartbeatState>(static_cast<int>(heartbeat_->Status().state)));
+  const HeartbeatStatus hb = heartbeat_->Status();
+  r.set_heartbeat(static_cast<pb::HeartbeatState>(static_cast<int>(hb.state)));
+  r.set_heartbeat_responses(hb.responses);
   const uint64_t resident = partition_->ResidentBytes();
   const uint64_t rss = ProcessRssBytes().value_or(0);
   r.set_guest_resident_bytes(resident);

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/str_format.h"
 #include "wire/tlfs.h"
 
 namespace hv::worker {
@@ -63,6 +64,37 @@ absl::StatusOr<bool> SynicMailbox::Deliver(GuestRam* ram, uint64_t simp) {
 size_t SynicMailbox::queued() const {
   absl::MutexLock lock(&mu_);
   return queue_.size();
+}
+
+void SynicMailbox::Save(
+    google::protobuf::RepeatedPtrField<hv::worker::v1::SynicMessageState>* out) const {
+  absl::MutexLock lock(&mu_);
+  for (const Item& item : queue_) {
+    hv::worker::v1::SynicMessageState* m = out->Add();
+    m->set_message_type(item.type);
+    m->set_payload(std::string(item.payload.begin(), item.payload.end()));
+  }
+}
+
+absl::Status SynicMailbox::Restore(
+    const google::protobuf::RepeatedPtrField<hv::worker::v1::SynicMessageState>& saved) {
+  if (static_cast<size_t>(saved.size()) > max_queued_) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "synic mailbox: %d saved messages exceed the queue limit %u", saved.size(), max_queued_));
+  }
+  std::deque<Item> q;
+  for (int i = 0; i < saved.size(); ++i) {
+    const hv::worker::v1::SynicMessageState& m = saved[i];
+    if (m.message_type() == HV_MESSAGE_TYPE_NONE || m.payload().size() > HV_MESSAGE_PAYLOAD_BYTES) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "synic mailbox: saved message %d: message_type %u / payload of %u bytes invalid", i,
+          m.message_type(), m.payload().size()));
+    }
+    q.push_back(Item{m.message_type(), std::vector<uint8_t>(m.payload().begin(), m.payload().end())});
+  }
+  absl::MutexLock lock(&mu_);
+  queue_ = std::move(q);
+  return absl::OkStatus();
 }
 
 uint64_t SynicMailbox::dropped() const {

@@ -17,6 +17,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/types/span.h"
+#include "hv/worker/v1/worker.pb.h"
 #include "worker/vmbus/guest_ram.h"
 
 namespace hv::worker {
@@ -39,6 +40,14 @@ class SynicMailbox {
 
   size_t queued() const;
   uint64_t dropped() const;
+
+  // Appends the queued messages (oldest first) to `out` (save/restore).
+  void Save(google::protobuf::RepeatedPtrField<hv::worker::v1::SynicMessageState>* out) const;
+  // Replaces the queue with `saved`. InvalidArgument naming the entry for a
+  // payload over 240 bytes, a type of 0 (HV_MESSAGE_TYPE_NONE) or more
+  // entries than max_queued; the queue is unchanged then.
+  absl::Status Restore(
+      const google::protobuf::RepeatedPtrField<hv::worker::v1::SynicMessageState>& saved);
 
  private:
   struct Item {

@@ -31,6 +31,11 @@ class VmbusDevice {
   virtual void OnOpen(PacketSink* sink) = 0;
   // The channel closed (guest CLOSECHANNEL, UNLOAD, or a host-side reset).
   virtual void OnClose() = 0;
+  // The channel was open when the VM was saved and a restoring server has
+  // rebuilt it (VmbusServer::Restore): attach `sink` without resetting the
+  // protocol state the device restored on its own. The default is OnOpen,
+  // right for devices that keep no state across a channel open.
+  virtual void OnRestore(PacketSink* sink) { OnOpen(sink); }
   // One packet from the guest; `type` is VM_PKT_*. Returning an error makes
   // the server close the channel (the guest is hostile or broken); the error
   // text is recorded as an event.

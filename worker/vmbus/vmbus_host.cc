@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/status_macros.h"
 #include "hypervisor-shim/vcpu.h"
 #include "wire/tlfs.h"
 
@@ -131,14 +132,39 @@ shim::HypercallOutcome VmbusHost::OnSignalEvent(shim::Vcpu& vcpu,
   return {HV_STATUS_SUCCESS, 0};
 }
 
+void VmbusHost::Pause() {
+  absl::MutexLock lock(&inbox_mu_);
+  paused_ = true;
+  inbox_mu_.Await(absl::Condition(
+      +[](bool* in_pass) { return !*in_pass; }, &in_pass_));
+}
+
+void VmbusHost::Resume() {
+  absl::MutexLock lock(&inbox_mu_);
+  paused_ = false;
+  wake_host_ = true;  // catch up at once on what the guest did before the pause
+}
+
 void VmbusHost::PollLoop() {
+  // Stop sets stop_ and then takes inbox_mu_ (WakeHostThread), which makes
+  // these conditions re-evaluate.
+  auto unpaused = +[](VmbusHost* h) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+    return !h->paused_ || h->stop_.load();
+  };
+  auto woken = +[](VmbusHost* h) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+    return h->wake_host_ || h->paused_ || h->stop_.load();
+  };
   while (!stop_) {
     std::vector<Posted> posted;
     {
       absl::MutexLock lock(&inbox_mu_);
-      inbox_mu_.AwaitWithTimeout(absl::Condition(&wake_host_), options_.poll_interval);
+      in_pass_ = false;
+      inbox_mu_.Await(absl::Condition(unpaused, this));  // a paused VM: sleep, no polling
+      inbox_mu_.AwaitWithTimeout(absl::Condition(woken, this), options_.poll_interval);
+      if (paused_ || stop_) continue;
       wake_host_ = false;
       posted.swap(inbox_);
+      in_pass_ = true;
     }
     {
       absl::MutexLock lock(&mu_);
@@ -153,6 +179,58 @@ void VmbusHost::PollLoop() {
     if (wake_needed_.exchange(false) && wake_guest_) wake_guest_();
     ReportRefusedSignals();
   }
+  absl::MutexLock lock(&inbox_mu_);
+  in_pass_ = false;
+}
+
+hv::worker::v1::VmbusHostState VmbusHost::Save() const {
+  hv::worker::v1::VmbusHostState s;
+  {
+    absl::MutexLock lock(&mu_);
+    *s.mutable_server() = server_.Save();
+  }
+  mailbox_.Save(s.mutable_mailbox());
+  absl::MutexLock lock(&inbox_mu_);
+  for (const Posted& p : inbox_) {
+    hv::worker::v1::SynicMessageState* m = s.add_posted();
+    m->set_message_type(p.message_type);
+    m->set_payload(std::string(p.payload.begin(), p.payload.end()));
+  }
+  return s;
+}
+
+absl::Status VmbusHost::Restore(const hv::worker::v1::VmbusHostState& saved) {
+  if (started_) return absl::FailedPreconditionError("vmbus host: restore after Start");
+  std::vector<Posted> posted;
+  if (saved.posted_size() > 1024) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("vmbus saved state: posted: ", saved.posted_size(), " messages exceed 1024"));
+  }
+  for (int i = 0; i < saved.posted_size(); ++i) {
+    const hv::worker::v1::SynicMessageState& m = saved.posted(i);
+    if (m.message_type() != HV_MESSAGE_TYPE_VMBUS ||
+        m.payload().size() > HV_MESSAGE_PAYLOAD_BYTES) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "vmbus saved state: posted[", i, "]: message_type ", m.message_type(), " / payload of ",
+          m.payload().size(), " bytes is not a VMBus channel message"));
+    }
+    posted.push_back(Posted{VMBUS_MESSAGE_CONNECTION_ID, m.message_type(),
+                            std::vector<uint8_t>(m.payload().begin(), m.payload().end())});
+  }
+  {
+    // The mailbox first: it changes nothing on failure, the server neither.
+    hv::worker::v1::VmbusHostState none;
+    absl::MutexLock lock(&mu_);
+    RETURN_IF_ERROR(mailbox_.Restore(saved.mailbox()));
+    if (absl::Status s = server_.Restore(saved.server()); !s.ok()) {
+      mailbox_.Restore(none.mailbox()).IgnoreError();
+      return s;
+    }
+  }
+  absl::MutexLock lock(&inbox_mu_);
+  inbox_ = std::move(posted);
+  wake_host_ = true;
+  return absl::OkStatus();
 }
 
 void VmbusHost::ReportRefusedSignals() {

@@ -58,6 +58,7 @@ struct VmbusServer::Channel {
   bool broken = false;  // the outbound ring failed; close at the next drain
   std::string broken_why;
   uint32_t gpadl = 0;
+  uint32_t downstream_offset = 0;  // first page of the outbound ring in the GPADL
   std::optional<Ring> inbound;   // guest -> host
   std::optional<Ring> outbound;  // host -> guest
   std::unique_ptr<ChannelSink> sink;
@@ -346,6 +347,7 @@ void VmbusServer::HandleOpenChannel(absl::Span<const uint8_t> p) {
   }
   it->second.in_use = true;
   c->gpadl = m.ringbuffer_gpadlhandle;
+  c->downstream_offset = off;
   c->open = true;
   c->broken = false;
   ++counters_.channels_opened;
@@ -419,6 +421,170 @@ void VmbusServer::PollChannels() {
   for (auto& c : channels_) {
     if (c->open) DrainChannel(*c);
   }
+}
+
+// ---- save / restore ----
+
+namespace {
+
+std::string GuidBytes(const vmbus_guid& g) {
+  return std::string(reinterpret_cast<const char*>(g.b), sizeof(g.b));
+}
+
+absl::Status Bad(const std::string& why) {
+  return absl::InvalidArgumentError("vmbus saved state: " + why);
+}
+
+}  // namespace
+
+hv::worker::v1::VmbusServerState VmbusServer::Save() const {
+  hv::worker::v1::VmbusServerState s;
+  s.set_connected(connected_);
+  s.set_version(version_);
+  s.set_offers_requested(offers_requested_);
+  for (const auto& c : channels_) {
+    hv::worker::v1::VmbusChannelState* cs = s.add_channels();
+    cs->set_relid(c->relid);
+    cs->set_class_id(GuidBytes(c->class_id));
+    cs->set_instance_id(GuidBytes(c->instance));
+    // A channel whose outbound ring broke is closed at its next drain; it
+    // is saved as open and the restored server finds the ring broken again.
+    cs->set_open(c->open);
+    if (c->open) {
+      cs->set_gpadl(c->gpadl);
+      cs->set_downstream_page_offset(c->downstream_offset);
+    }
+  }
+  for (const auto& [handle, g] : gpadls_) {
+    hv::worker::v1::VmbusGpadlState* gs = s.add_gpadls();
+    gs->set_handle(handle);
+    gs->set_child_relid(g.child_relid);
+    gs->set_expected_pages(g.expected_pages);
+    for (uint64_t pfn : g.pfns) gs->add_pfns(pfn);
+    gs->set_complete(g.complete);
+    gs->set_in_use(g.in_use);
+  }
+  return s;
+}
+
+absl::Status VmbusServer::Restore(const hv::worker::v1::VmbusServerState& saved) {
+  if (connected_ || !gpadls_.empty()) {
+    return absl::FailedPreconditionError("vmbus server: restore into a server already in use");
+  }
+  if (saved.connected()) {
+    if (std::find(options_.versions.begin(), options_.versions.end(), saved.version()) ==
+        options_.versions.end()) {
+      return Bad(absl::StrFormat("version 0x%08x is not one this host accepts", saved.version()));
+    }
+  } else if (saved.version() != 0 || saved.offers_requested() || saved.gpadls_size() != 0) {
+    return Bad("disconnected, but version/offers_requested/gpadls are set");
+  }
+  if (static_cast<size_t>(saved.channels_size()) != channels_.size()) {
+    return Bad(absl::StrFormat("channels: %d saved, %u devices offered now", saved.channels_size(),
+                               channels_.size()));
+  }
+  if (static_cast<uint32_t>(saved.gpadls_size()) > options_.max_gpadls) {
+    return Bad(absl::StrFormat("gpadls: %d exceed the limit %u", saved.gpadls_size(),
+                               options_.max_gpadls));
+  }
+  std::map<uint32_t, Gpadl> gpadls;
+  for (int i = 0; i < saved.gpadls_size(); ++i) {
+    const hv::worker::v1::VmbusGpadlState& gs = saved.gpadls(i);
+    const std::string at = absl::StrFormat("gpadls[%d] (handle %u): ", i, gs.handle());
+    if (gs.handle() == 0 || gpadls.count(gs.handle()) != 0) return Bad(at + "handle zero or repeated");
+    if (FindChannel(gs.child_relid()) == nullptr) {
+      return Bad(at + absl::StrFormat("child_relid %u unknown", gs.child_relid()));
+    }
+    if (gs.expected_pages() == 0 || gs.expected_pages() > options_.max_gpadl_pages ||
+        static_cast<uint32_t>(gs.pfns_size()) > gs.expected_pages()) {
+      return Bad(at + absl::StrFormat("expected_pages %u / %d pfns outside 1..%u",
+                                      gs.expected_pages(), gs.pfns_size(),
+                                      options_.max_gpadl_pages));
+    }
+    const bool full = static_cast<uint32_t>(gs.pfns_size()) == gs.expected_pages();
+    if (gs.complete() != full || (gs.in_use() && !gs.complete())) {
+      return Bad(at + "complete/in_use disagree with the pages present");
+    }
+    Gpadl g;
+    g.child_relid = gs.child_relid();
+    g.expected_pages = gs.expected_pages();
+    for (uint64_t pfn : gs.pfns()) {
+      if (gs.complete() && (pfn >= (1ull << 52) || !ram_->Contains(pfn * kPage, kPage))) {
+        return Bad(at + absl::StrFormat("pfn 0x%x is not guest RAM", pfn));
+      }
+      g.pfns.push_back(pfn);
+    }
+    g.complete = gs.complete();
+    g.in_use = gs.in_use();
+    gpadls[gs.handle()] = std::move(g);
+  }
+  struct Rebuilt {
+    Channel* channel;
+    uint32_t gpadl;
+    uint32_t offset;
+    Ring inbound, outbound;
+  };
+  std::vector<Rebuilt> rebuilt;
+  size_t in_use = 0;
+  for (const auto& [handle, g] : gpadls) in_use += g.in_use ? 1 : 0;
+  for (int i = 0; i < saved.channels_size(); ++i) {
+    const hv::worker::v1::VmbusChannelState& cs = saved.channels(i);
+    Channel& c = *channels_[i];
+    const std::string at = absl::StrFormat("channels[%d] (relid %u): ", i, cs.relid());
+    if (cs.relid() != c.relid || cs.class_id() != GuidBytes(c.class_id) ||
+        cs.instance_id() != GuidBytes(c.instance)) {
+      return Bad(at + "relid or GUIDs differ from the device offered now");
+    }
+    if (!cs.open()) continue;
+    if (!saved.connected() || !saved.offers_requested()) return Bad(at + "open before offers");
+    auto it = gpadls.find(cs.gpadl());
+    if (it == gpadls.end() || !it->second.in_use || it->second.child_relid != c.relid) {
+      return Bad(at + absl::StrFormat("gpadl %u is not an in-use GPADL of this channel",
+                                      cs.gpadl()));
+    }
+    const uint32_t off = cs.downstream_page_offset();
+    if (off < 2 || uint64_t{off} + 2 > it->second.pfns.size()) {
+      return Bad(at + absl::StrFormat("downstream_page_offset %u invalid for %u pages", off,
+                                      it->second.pfns.size()));
+    }
+    for (const Rebuilt& r : rebuilt) {
+      if (r.gpadl == cs.gpadl()) return Bad(at + "gpadl shared with another open channel");
+    }
+    std::vector<uint64_t> in, out;
+    for (size_t p = 0; p < it->second.pfns.size(); ++p) {
+      (p < off ? in : out).push_back(it->second.pfns[p] * kPage);
+    }
+    absl::StatusOr<Ring> inbound = Ring::Create(ram_, std::move(in));
+    absl::StatusOr<Ring> outbound = Ring::Create(ram_, std::move(out));
+    if (!inbound.ok() || !outbound.ok()) {
+      return Bad(at + std::string(inbound.ok() ? outbound.status().message()
+                                               : inbound.status().message()));
+    }
+    rebuilt.push_back(Rebuilt{&c, cs.gpadl(), off, *std::move(inbound), *std::move(outbound)});
+  }
+  if (rebuilt.size() != in_use) {
+    return Bad(absl::StrFormat("%u GPADLs marked in use but %u channels open", in_use,
+                               rebuilt.size()));
+  }
+  // Valid: commit.
+  connected_ = saved.connected();
+  version_ = saved.version();
+  offers_requested_ = saved.offers_requested();
+  gpadls_ = std::move(gpadls);
+  for (Rebuilt& r : rebuilt) {
+    Channel& c = *r.channel;
+    c.inbound = std::move(r.inbound);
+    c.outbound = std::move(r.outbound);
+    c.gpadl = r.gpadl;
+    c.downstream_offset = r.offset;
+    c.open = true;
+    c.broken = false;
+  }
+  events_->Add(clock_->Now(), "vmbus",
+               absl::StrFormat("vmbus: restored (connected=%d, %u open channels, %u GPADLs)",
+                               connected_, rebuilt.size(), gpadls_.size()));
+  for (Rebuilt& r : rebuilt) r.channel->device->OnRestore(r.channel->sink.get());
+  return absl::OkStatus();
 }
 
 }  // namespace hv::worker

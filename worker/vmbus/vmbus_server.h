@@ -24,6 +24,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
+#include "hv/worker/v1/worker.pb.h"
 #include "wire/vmbus.h"
 #include "worker/vmbus/clock.h"
 #include "worker/vmbus/event_log.h"
@@ -116,6 +117,19 @@ class VmbusServer {
   // The connection id the guest signals for `child_relid` (0 if unknown).
   uint32_t ConnectionIdFor(uint32_t child_relid) const;
   const VmbusServerCounters& counters() const { return counters_; }
+
+  // Save/restore (Quick Migration; the rings themselves live in guest RAM,
+  // which the partition snapshot carries). Save: the connection, the offered
+  // channels, every GPADL and which channel is open over which GPADL.
+  hv::worker::v1::VmbusServerState Save() const;
+  // Restores `saved` into a server that has not yet seen the guest and has
+  // the same devices added in the same order; rebuilds each open channel's
+  // rings and calls its device's OnRestore. Everything is validated first
+  // (versions, relids and GUIDs, GPADL sizes and pages in guest RAM, ring
+  // offsets, one open channel per in-use GPADL): InvalidArgument naming the
+  // field, FailedPrecondition for a server already in use; nothing changes
+  // on an error.
+  absl::Status Restore(const hv::worker::v1::VmbusServerState& saved);
 
  private:
   struct Channel;

@@ -279,9 +279,23 @@ TEST_F(VmwpTest, SaveAndRestoreInNewWorkerContinuesTheGuest) {
   ASSERT_TRUE(a->WaitStatus([](const pb::StatusReport& r) {
                   return r.workload_counter() >= 16 * kPagesPerMiB;
                 }, absl::Seconds(30)).has_value());
+  // Balloon 64 MiB away before the save: that memory must stay unmapped
+  // (and released) in the restored worker, and come back on request.
+  pb::ChangeMemoryRequest change;
+  pb::MemoryOperationResponse mr;
+  change.set_mib(64);
+  ASSERT_TRUE(Call(&pb::Worker::Stub::RemoveMemory, a->stub(), change, &mr).ok());
+  auto ballooned = a->WaitStatus([](const pb::StatusReport& r) {
+    return r.assigned_mib() == 192 && r.remove_operations() >= 1 && r.heartbeat_responses() > 0;
+  }, absl::Seconds(120));
+  ASSERT_TRUE(ballooned.has_value()) << Now(*a) << ReadFile(c.state_dir() + "/vmwp.log");
+  const uint64_t mapped_saved = ballooned->guest_mapped_bytes();
 
   pb::StateResponse sr;
   ASSERT_TRUE(Call(&pb::Worker::Stub::Pause, a->stub(), pb::PauseRequest(), &sr).ok());
+  const auto at_save =
+      a->WaitStatus([](const pb::StatusReport& r) { return true; }, absl::Seconds(30));
+  ASSERT_TRUE(at_save.has_value());
   const uint64_t progress_saved = ReadU64(a->stub(), progress_gpa);
   ASSERT_GE(progress_saved, 16 * kPagesPerMiB);
   const std::vector<size_t> ram_saved = HashRam(a->stub(), 0x100000, 256ull << 20);
@@ -312,15 +326,57 @@ TEST_F(VmwpTest, SaveAndRestoreInNewWorkerContinuesTheGuest) {
   EXPECT_EQ(ReadU64(b->stub(), progress_gpa), progress_saved);
   EXPECT_TRUE(HashRam(b->stub(), 0x100000, 256ull << 20) == ram_saved)
       << "guest RAM differs after restore";
+  // The devices came back as they were: DM active with its balloon, the
+  // ballooned range still unmapped (and so not resident).
+  auto restored = b->WaitStatus([](const pb::StatusReport& r) { return true; }, absl::Seconds(30));
+  ASSERT_TRUE(restored.has_value());
+  EXPECT_EQ(restored->dm_state(), pb::DM_STATE_ACTIVE);
+  EXPECT_EQ(restored->assigned_mib(), 192u);
+  EXPECT_EQ(restored->removed_mib_total(), at_save->removed_mib_total());
+  EXPECT_EQ(restored->dm_status_reports(), at_save->dm_status_reports());
+  EXPECT_EQ(restored->heartbeat_responses(), at_save->heartbeat_responses());
+  EXPECT_EQ(restored->heartbeat(), pb::HEARTBEAT_OK);
+  EXPECT_EQ(restored->guest_mapped_bytes(), mapped_saved) << "the ballooned range stays unmapped";
+  EXPECT_LE(restored->guest_resident_bytes(), restored->guest_mapped_bytes());
+  EXPECT_LE(restored->guest_resident_bytes(), (256ull - 64) << 20)
+      << "the ballooned 64 MiB are not resident";
 
   ASSERT_TRUE(Call(&pb::Worker::Stub::Resume, b->stub(), pb::ResumeRequest(), &sr).ok());
   uint64_t progress_now = 0;
-  for (int i = 0; i < 300 && progress_now <= progress_saved + 4 * kPagesPerMiB; ++i) {
+  for (int i = 0; i < 600 && progress_now <= progress_saved + 4 * kPagesPerMiB; ++i) {
     absl::SleepFor(absl::Milliseconds(100));
     progress_now = ReadU64(b->stub(), progress_gpa);
   }
   EXPECT_GT(progress_now, progress_saved + 4 * kPagesPerMiB) << "the guest workload carries on";
   EXPECT_EQ(b->State(), pb::VM_STATE_RUNNING);
+  // Its channels are alive: DM status reports and heartbeat answers resume.
+  const uint64_t reports = at_save->dm_status_reports(), beats = at_save->heartbeat_responses();
+  auto alive = b->WaitStatus([&](const pb::StatusReport& r) {
+    return r.dm_status_reports() > reports + 2 && r.heartbeat_responses() > beats + 1;
+  }, absl::Seconds(120));
+  ASSERT_TRUE(alive.has_value()) << Now(*b) << ReadFile(rc.state_dir() + "/vmwp.log");
+  EXPECT_EQ(alive->dm_state(), pb::DM_STATE_ACTIVE);
+  // A workload command reaches the guest (its command count rises).
+  const uint64_t commands_gpa = GuestSymbol("commands");
+  ASSERT_NE(commands_gpa, 0u) << "guest ELF symbol 'commands'";
+  const uint64_t commands_before = ReadU64(b->stub(), commands_gpa);
+  cmd.set_command("sawtooth 8 24 200");
+  ASSERT_TRUE(Call(&pb::Worker::Stub::RunWorkload, b->stub(), cmd, &wr).ok());
+  uint64_t commands_now = commands_before;
+  for (int i = 0; i < 1200 && commands_now <= commands_before; ++i) {
+    absl::SleepFor(absl::Milliseconds(100));
+    commands_now = ReadU64(b->stub(), commands_gpa);
+  }
+  EXPECT_GT(commands_now, commands_before) << "workload command after restore";
+  // The balloon bookkeeping survived: the 64 MiB come back on request.
+  pb::SetMemoryTargetRequest target;
+  target.set_target_mib(256);
+  ASSERT_TRUE(Call(&pb::Worker::Stub::SetMemoryTarget, b->stub(), target, &mr).ok());
+  auto unballooned = b->WaitStatus([&](const pb::StatusReport& r) {
+    return r.assigned_mib() == 256 && r.guest_mapped_bytes() == mapped_saved + (64ull << 20);
+  }, absl::Seconds(120));
+  ASSERT_TRUE(unballooned.has_value()) << Now(*b) << ReadFile(rc.state_dir() + "/vmwp.log");
+  EXPECT_EQ(unballooned->misbehaviour_events(), 0u);
   ASSERT_EQ(kill(b->pid(), SIGTERM), 0);
   ASSERT_TRUE(b->WaitExit().has_value());
 }

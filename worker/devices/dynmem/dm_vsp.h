@@ -33,6 +33,7 @@
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "hv/worker/v1/worker.pb.h"
 #include "wire/boot_info.h"
 #include "wire/dynmem.h"
 #include "worker/devices/dynmem/dm_memory_control.h"
@@ -172,6 +173,21 @@ class DmVsp : public VmbusDevice {
 
   DmVspStatus Status() const;
   DmVspCounters counters() const;
+
+  // Save/restore (Quick Migration; dm_vsp_saved_state.cc). Save: the
+  // negotiated protocol, capabilities, memory accounting (ballooned ranges,
+  // hot-added blocks, the mapped top) and the transaction in flight. Call
+  // with the driving thread paused. Thread-safe.
+  hv::worker::v1::DynamicMemoryVspState Save() const;
+  // Restores `saved` into a VSP built with the same startup/maximum pages,
+  // before the channel is reattached (OnRestore). The partition's memory is
+  // restored separately (ballooned ranges stay unmapped); this does not
+  // touch DmMemoryControl. InvalidArgument naming the field for anything
+  // illegal (state, version, ranges outside RAM or overlapping, counts that
+  // do not add up); the VSP is unchanged then.
+  absl::Status Restore(const hv::worker::v1::DynamicMemoryVspState& saved);
+  // Reattaches the channel of a restored VSP without renegotiating.
+  void OnRestore(PacketSink* sink) override;
 
  private:
   struct Outstanding {

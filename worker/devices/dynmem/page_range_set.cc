@@ -36,6 +36,12 @@ void PageRangeSet::Insert(uint64_t pfn, uint64_t count) {
   map_[start] = end - start;
 }
 
+std::vector<PageRange> PageRangeSet::Ranges() const {
+  std::vector<PageRange> out;
+  for (const auto& [pfn, count] : map_) out.push_back({pfn, count});
+  return out;
+}
+
 std::vector<PageRange> PageRangeSet::Take(uint64_t max_pages, uint64_t max_range_pages) {
   std::vector<PageRange> out;
   if (max_range_pages == 0) return out;

@@ -27,6 +27,8 @@ class PageRangeSet {
   // Removes and returns up to `max_pages` pages, lowest first, as ranges of
   // at most `max_range_pages` each.
   std::vector<PageRange> Take(uint64_t max_pages, uint64_t max_range_pages);
+  // Every range, ascending (coalesced: adjacent ranges are merged).
+  std::vector<PageRange> Ranges() const;
   uint64_t pages() const { return pages_; }
   size_t ranges() const { return map_.size(); }
 

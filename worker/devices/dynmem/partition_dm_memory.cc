@@ -4,6 +4,8 @@
 #include <iterator>
 #include <vector>
 
+#include "absl/strings/str_format.h"
+
 namespace hv::worker {
 namespace {
 constexpr uint64_t kPage = 4096;
@@ -75,6 +77,46 @@ uint64_t PartitionDmMemory::unmapped_bytes() const {
 uint64_t PartitionDmMemory::kept_mapped_pages() const {
   absl::MutexLock lock(&mu_);
   return kept_mapped_pages_;
+}
+
+hv::worker::v1::DmMemoryState PartitionDmMemory::Save() const {
+  absl::MutexLock lock(&mu_);
+  hv::worker::v1::DmMemoryState s;
+  for (const auto& [start, end] : unmapped_) {
+    hv::worker::v1::PageRangeState* r = s.add_unmapped();
+    r->set_pfn(start / kPage);
+    r->set_count((end - start) / kPage);
+  }
+  s.set_kept_mapped_pages(kept_mapped_pages_);
+  return s;
+}
+
+absl::Status PartitionDmMemory::Restore(const hv::worker::v1::DmMemoryState& saved) {
+  std::map<uint64_t, uint64_t> unmapped;
+  uint64_t bytes = 0, prev_end = 0;
+  const uint64_t max_gpa = partition_->options().max_gpa;
+  const std::vector<shim::MemoryRegion> regions = partition_->Regions();
+  for (int i = 0; i < saved.unmapped_size(); ++i) {
+    const hv::worker::v1::PageRangeState& r = saved.unmapped(i);
+    const uint64_t start = r.pfn() * kPage, end = (r.pfn() + r.count()) * kPage;
+    bool mapped = false;
+    for (const shim::MemoryRegion& m : regions) mapped = mapped || (m.gpa < end && start < m.end());
+    if (r.count() == 0 || r.pfn() > max_gpa / kPage || r.count() > max_gpa / kPage ||
+        end > max_gpa || start < prev_end || mapped) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "dm memory saved state: unmapped[%d] pfn 0x%x count %u is empty, out of order, beyond "
+          "max_gpa 0x%x or mapped in the partition",
+          i, r.pfn(), r.count(), max_gpa));
+    }
+    unmapped[start] = end;
+    bytes += end - start;
+    prev_end = end;
+  }
+  absl::MutexLock lock(&mu_);
+  unmapped_ = std::move(unmapped);
+  unmapped_bytes_ = bytes;
+  kept_mapped_pages_ = saved.kept_mapped_pages();
+  return absl::OkStatus();
 }
 
 }  // namespace hv::worker

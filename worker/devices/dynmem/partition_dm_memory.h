@@ -15,6 +15,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
+#include "hv/worker/v1/worker.pb.h"
 #include "hypervisor-shim/partition.h"
 #include "worker/devices/dynmem/dm_memory_control.h"
 
@@ -31,6 +32,15 @@ class PartitionDmMemory : public DmMemoryControl {
 
   uint64_t unmapped_bytes() const;
   uint64_t kept_mapped_pages() const;
+
+  // Save/restore (Quick Migration): which guest memory was given back. The
+  // partition snapshot already leaves those ranges unmapped; Restore only
+  // reinstates the bookkeeping so RestorePages can map them back later.
+  hv::worker::v1::DmMemoryState Save() const;
+  // InvalidArgument naming the range if one is empty, out of order,
+  // overlapping, beyond the partition's max_gpa, or mapped in the partition
+  // (the snapshot must have left it unmapped); nothing changes then.
+  absl::Status Restore(const hv::worker::v1::DmMemoryState& saved);
 
  private:
   shim::Partition* const partition_;

@@ -213,4 +213,52 @@ HeartbeatStatus HeartbeatVsp::Status() const {
   return status_;
 }
 
+hv::worker::v1::HeartbeatVspState HeartbeatVsp::Save() const {
+  absl::MutexLock lock(&mu_);
+  hv::worker::v1::HeartbeatVspState s;
+  s.set_state(static_cast<hv::worker::v1::HeartbeatState>(static_cast<int>(status_.state)));
+  s.set_requests_sent(status_.requests_sent);
+  s.set_responses(status_.responses);
+  s.set_bad_messages(status_.bad_messages);
+  s.set_contacted(contacted_);
+  s.set_sequence(seq_);
+  return s;
+}
+
+absl::Status HeartbeatVsp::Restore(const hv::worker::v1::HeartbeatVspState& saved) {
+  const auto state = static_cast<HeartbeatState>(static_cast<int>(saved.state()));
+  const bool legal = state == HeartbeatState::kNoContact
+                         ? !saved.contacted()
+                         : (state == HeartbeatState::kOk ||
+                            state == HeartbeatState::kLostCommunication) &&
+                               saved.contacted();
+  if (!legal) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "heartbeat saved state: state %d with contacted=%d is illegal", saved.state(),
+        saved.contacted()));
+  }
+  if (saved.sequence() % 2 != 0 || saved.sequence() / 2 != saved.requests_sent()) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "heartbeat saved state: sequence %u does not follow %u requests", saved.sequence(),
+        saved.requests_sent()));
+  }
+  absl::MutexLock lock(&mu_);
+  const absl::Time now = clock_->Now();
+  status_.state = state;
+  status_.requests_sent = saved.requests_sent();
+  status_.responses = saved.responses();
+  status_.bad_messages = saved.bad_messages();
+  status_.last_response = saved.contacted() ? now : absl::InfinitePast();
+  contacted_ = saved.contacted();
+  seq_ = saved.sequence();
+  next_send_ = now;
+  return absl::OkStatus();
+}
+
+void HeartbeatVsp::OnRestore(PacketSink* sink) {
+  absl::MutexLock lock(&mu_);
+  sink_ = sink;
+  next_send_ = clock_->Now();
+}
+
 }  // namespace hv::worker

@@ -27,6 +27,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "hv/worker/v1/worker.pb.h"
 #include "worker/vmbus/clock.h"
 #include "worker/vmbus/event_log.h"
 #include "worker/vmbus/vmbus_device.h"
@@ -74,6 +75,16 @@ class HeartbeatVsp : public VmbusDevice {
   // Sends the next request when due and ages the state. Call periodically.
   void Poll();
   HeartbeatStatus Status() const;
+
+  // Save/restore (Quick Migration): state, counters and the sequence
+  // number, so the guest's answer to a request sent before the save still
+  // matches. Restore (before OnRestore) counts the last response as now: the
+  // guest did not run meanwhile and gets a full lost_after to answer again.
+  // InvalidArgument naming the field for an illegal state or a state that
+  // contradicts `contacted`; unchanged then.
+  hv::worker::v1::HeartbeatVspState Save() const;
+  absl::Status Restore(const hv::worker::v1::HeartbeatVspState& saved);
+  void OnRestore(PacketSink* sink) override;
 
   // Builds the host heartbeat request carrying `seq` in the given versions
   // (exposed for tests).

@@ -18,6 +18,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
+#include "hv/worker/v1/worker.pb.h"
 #include "wire/vmbus.h"
 #include "worker/vmbus/vmbus_device.h"
 
@@ -39,6 +40,15 @@ class WorkloadVsp : public VmbusDevice {
   std::optional<hv_workload_status> LastStatus() const;
   bool open() const;
   uint64_t bad_packets() const;
+
+  // Save/restore (Quick Migration): commands not yet sent, the last status
+  // and the bad-packet count. Restore: InvalidArgument naming the entry for
+  // an oversized or empty command, more than kMaxQueued, or a last_status
+  // that is not an hv_workload_status; unchanged then.
+  hv::worker::v1::WorkloadVspState Save() const;
+  absl::Status Restore(const hv::worker::v1::WorkloadVspState& saved);
+  void OnRestore(PacketSink* sink) override;
+  static constexpr size_t kMaxQueued = 1024;
 
  private:
   mutable absl::Mutex mu_;

@@ -1,0 +1,220 @@
+// DmVsp Save/Restore: a restored VSP continues the protocol exactly (balloon,
+// hot-add, a transaction in flight) and refuses illegal saved states.
+#include <cstring>
+#include <functional>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "wire/vmbus.h"
+#include "worker/devices/dynmem/dm_vsp.h"
+
+namespace hv::worker {
+namespace {
+
+namespace pb = ::hv::worker::v1;
+
+constexpr uint64_t kStartup = 512 * 256;
+constexpr uint64_t kMaximum = 2048 * 256;
+constexpr uint64_t kBlock = 128 * 256;
+
+class FakeSink : public PacketSink {
+ public:
+  absl::Status SendInband(absl::Span<const uint8_t> p) override {
+    sent.emplace_back(p.begin(), p.end());
+    return absl::OkStatus();
+  }
+  uint16_t LastType() const { return sent.back()[0] | sent.back()[1] << 8; }
+  std::vector<std::vector<uint8_t>> sent;
+};
+
+class FakeMemory : public DmMemoryControl {
+ public:
+  absl::Status ReleasePages(uint64_t pfn, uint64_t count) override {
+    released.push_back({pfn, count});
+    return absl::OkStatus();
+  }
+  absl::Status RestorePages(uint64_t pfn, uint64_t count) override {
+    restored.push_back({pfn, count});
+    return absl::OkStatus();
+  }
+  absl::Status AddMemory(uint64_t pfn, uint64_t count) override {
+    added.push_back({pfn, count});
+    return absl::OkStatus();
+  }
+  std::vector<PageRange> released, restored, added;
+};
+
+template <typename T>
+std::vector<uint8_t> Raw(const T& m) {
+  std::vector<uint8_t> b(sizeof(T));
+  std::memcpy(b.data(), &m, sizeof(T));
+  return b;
+}
+std::vector<uint8_t> StatusReport(uint64_t committed) {
+  dm_status s = {};
+  s.hdr = {DM_STATUS_REPORT, 48, 3};
+  s.num_committed = committed;
+  s.num_avail = 1000;
+  return Raw(s);
+}
+std::vector<uint8_t> BalloonResponse(std::vector<PageRange> ranges) {
+  std::vector<uint8_t> b(16 + 8 * ranges.size());
+  dm_balloon_response h = {{DM_BALLOON_RESPONSE, static_cast<uint16_t>(b.size()), 4}, 0,
+                           DM_BALLOON_RESP_MAKE(0, ranges.size())};
+  std::memcpy(b.data(), &h, 16);
+  for (size_t i = 0; i < ranges.size(); ++i) {
+    const uint64_t r = DM_RANGE_MAKE(ranges[i].pfn, ranges[i].count);
+    std::memcpy(b.data() + 16 + 8 * i, &r, 8);
+  }
+  return b;
+}
+
+class DmVspSavedStateTest : public ::testing::Test {
+ protected:
+  std::unique_ptr<DmVsp> Make(FakeMemory* memory) {
+    DmVspOptions o;
+    o.startup_pages = kStartup;
+    o.maximum_pages = kMaximum;
+    return std::make_unique<DmVsp>(memory, &clock_, &events_, o);
+  }
+  // Active, 128 MiB hot-added, 64 MiB ballooned, three status reports, and
+  // a second balloon request in flight.
+  void Drive(DmVsp& vsp) {
+    vsp.OnOpen(&sink_);
+    auto feed = [&](const std::vector<uint8_t>& m) {
+      ASSERT_TRUE(vsp.OnPacket(VM_PKT_DATA_INBAND, m).ok());
+    };
+    feed(Raw(dm_version_request{{DM_VERSION_REQUEST, 16, 1}, DYNMEM_PROTOCOL_VERSION_3, 0}));
+    feed(Raw(dm_capabilities{{DM_CAPABILITIES_REPORT, 32, 2},
+                             DM_CAP_BALLOON | DM_CAP_HOT_ADD | (uint64_t{7} << DM_CAP_ALIGNMENT_SHIFT),
+                             0, ~0ull}));
+    clock_.Advance(absl::Seconds(1));
+    ASSERT_TRUE(vsp.SetTargetPages(kStartup + kBlock).ok());
+    vsp.Poll();
+    ASSERT_EQ(sink_.LastType(), DM_MEM_HOT_ADD_REQUEST);
+    feed(Raw(dm_hot_add_response{{DM_MEM_HOT_ADD_RESPONSE, 16, 6}, kBlock, 1}));
+    ASSERT_TRUE(vsp.SetTargetPages(kStartup + kBlock - 16384).ok());
+    vsp.Poll();
+    ASSERT_EQ(sink_.LastType(), DM_BALLOON_REQUEST);
+    std::vector<PageRange> ranges;
+    for (uint64_t i = 0; i < 32; ++i) ranges.push_back({0x10000 + 512 * i, 512});
+    feed(BalloonResponse(ranges));
+    for (int i = 0; i < 3; ++i) {
+      feed(StatusReport(65536));
+      clock_.Advance(absl::Seconds(1));
+    }
+    ASSERT_TRUE(vsp.SetTargetPages(kStartup + kBlock - 16384 - 4096).ok());
+    vsp.Poll();
+    ASSERT_EQ(vsp.Status().outstanding, DmTransaction::kBalloon);
+  }
+
+  FakeClock clock_;
+  EventLog events_;
+  FakeMemory memory_;
+  FakeSink sink_;
+};
+
+TEST_F(DmVspSavedStateTest, RestoredVspContinuesBalloonHotAddAndTheTransactionInFlight) {
+  std::unique_ptr<DmVsp> a = Make(&memory_);
+  Drive(*a);
+  const DmVspStatus before = a->Status();
+  const pb::DynamicMemoryVspState saved = a->Save();
+
+  FakeMemory memory_b;
+  FakeSink sink_b;
+  std::unique_ptr<DmVsp> b = Make(&memory_b);
+  ASSERT_TRUE(b->Restore(saved).ok()) << b->Restore(saved);
+  b->OnRestore(&sink_b);
+  DmVspStatus st = b->Status();
+  EXPECT_EQ(st.state, DmState::kActive);
+  EXPECT_EQ(st.protocol_version, before.protocol_version);
+  EXPECT_EQ(st.visible_pages, kStartup + kBlock);
+  EXPECT_EQ(st.ballooned_pages, 16384u);
+  EXPECT_EQ(st.assigned_pages, before.assigned_pages);
+  EXPECT_EQ(st.status_reports, 3u);
+  EXPECT_EQ(st.pressure_average, before.pressure_average);
+  EXPECT_EQ(st.outstanding, DmTransaction::kBalloon);
+  EXPECT_EQ(st.target_pages, before.target_pages);
+  EXPECT_TRUE(memory_b.released.empty() && memory_b.added.empty())
+      << "restore leaves the partition's memory to the snapshot";
+  EXPECT_EQ(b->Save().SerializeAsString(), saved.SerializeAsString()) << "round trip";
+
+  // The guest answers the balloon request sent before the save.
+  ASSERT_TRUE(b->OnPacket(VM_PKT_DATA_INBAND, BalloonResponse({{0x20000, 4096}})).ok());
+  EXPECT_EQ(b->Status().ballooned_pages, 16384u + 4096);
+  ASSERT_EQ(memory_b.released.size(), 1u);
+  ASSERT_TRUE(b->OnPacket(VM_PKT_DATA_INBAND, StatusReport(65536)).ok());
+  EXPECT_EQ(b->Status().status_reports, 4u);
+  // Growing again unballoons the pages ballooned before the save first.
+  ASSERT_TRUE(b->SetTargetPages(kStartup + kBlock).ok());
+  b->Poll();
+  EXPECT_EQ(sink_b.LastType(), DM_UNBALLOON_REQUEST);
+  ASSERT_FALSE(memory_b.restored.empty());
+  EXPECT_EQ(memory_b.restored.front().pfn, 0x10000u);
+  EXPECT_EQ(b->counters().malformed + b->counters().unexpected + b->counters().bad_ranges, 0u);
+}
+
+TEST_F(DmVspSavedStateTest, TimesOutARestoredTransactionAfterAFullTimeout) {
+  std::unique_ptr<DmVsp> a = Make(&memory_);
+  Drive(*a);
+  clock_.Advance(absl::Seconds(9));  // 1 s left of 10 at save time
+  const pb::DynamicMemoryVspState saved = a->Save();
+  std::unique_ptr<DmVsp> b = Make(&memory_);
+  ASSERT_TRUE(b->Restore(saved).ok());
+  b->OnRestore(&sink_);
+  clock_.Advance(absl::Seconds(5));
+  b->Poll();
+  EXPECT_EQ(b->Status().state, DmState::kActive) << "the guest gets a full timeout again";
+  clock_.Advance(absl::Seconds(6));
+  b->Poll();
+  EXPECT_EQ(b->Status().state, DmState::kUnresponsive);
+}
+
+TEST_F(DmVspSavedStateTest, RefusesIllegalSavedStatesNamingTheField) {
+  std::unique_ptr<DmVsp> a = Make(&memory_);
+  Drive(*a);
+  const pb::DynamicMemoryVspState good = a->Save();
+  struct Case {
+    const char* field;
+    std::function<void(pb::DynamicMemoryVspState&)> mutate;
+  };
+  const std::vector<Case> cases = {
+      {"state", [](auto& s) { s.set_state(static_cast<pb::DynamicMemoryState>(99)); }},
+      {"startup_pages", [](auto& s) { s.set_startup_pages(kStartup + 1); }},
+      {"protocol_version", [](auto& s) { s.set_protocol_version(0x00070000); }},
+      {"version_agreed", [](auto& s) { s.set_version_agreed(false); }},
+      {"target_pages", [](auto& s) { s.set_target_pages(kMaximum + 1); }},
+      {"hot_add_alignment_pages", [](auto& s) { s.set_hot_add_alignment_pages(300); }},
+      {"hot_added[0]", [](auto& s) { s.mutable_hot_added(0)->set_count(kMaximum); }},
+      {"visible_pages", [](auto& s) { s.set_visible_pages(kStartup); }},
+      {"mapped_top_pfn", [](auto& s) { s.set_mapped_top_pfn(kStartup); }},
+      {"ballooned[0]", [](auto& s) { s.mutable_ballooned(0)->set_pfn(0); }},
+      {"ballooned[1]", [](auto& s) {
+         auto* r = s.add_ballooned();
+         *r = s.ballooned(0);
+       }},
+      {"ballooned[0]", [](auto& s) { s.mutable_ballooned(0)->set_pfn(kMaximum); }},
+      {"outstanding", [](auto& s) { s.set_outstanding("bogus"); }},
+      {"outstanding", [](auto& s) { s.set_outstanding_received(s.outstanding_pages() + 1); }},
+      {"outstanding", [](auto& s) {
+         s.set_state(pb::DM_STATE_NEGOTIATING);
+       }},
+      {"misbehaviour", [](auto& s) { s.set_misbehaviour(1000); }},
+  };
+  FakeMemory memory_b;
+  std::unique_ptr<DmVsp> b = Make(&memory_b);
+  const std::string fresh = b->Save().SerializeAsString();
+  for (const Case& c : cases) {
+    pb::DynamicMemoryVspState bad = good;
+    c.mutate(bad);
+    absl::Status s = b->Restore(bad);
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << c.field << ": " << s;
+    EXPECT_THAT(std::string(s.message()), ::testing::HasSubstr(c.field)) << s;
+    EXPECT_EQ(b->Save().SerializeAsString(), fresh) << c.field << ": the VSP is unchanged";
+  }
+  EXPECT_TRUE(b->Restore(good).ok());
+}
+
+}  // namespace
+}  // namespace hv::worker
