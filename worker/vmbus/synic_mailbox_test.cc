@@ -45,5 +45,28 @@ TEST(SynicMailbox, BoundedQueueAndBadPage) {
   EXPECT_EQ(box.queued(), 2u);
 }
 
+TEST(SynicMailbox, SaveRestoreKeepsTheQueueInOrder) {
+  SynicMailbox a(HV_VMBUS_MESSAGE_SINT);
+  const uint8_t one[4] = {1}, two[4] = {2};
+  a.Enqueue(HV_MESSAGE_TYPE_VMBUS, one);
+  a.Enqueue(HV_MESSAGE_TYPE_VMBUS, two);
+  google::protobuf::RepeatedPtrField<hv::worker::v1::SynicMessageState> saved;
+  a.Save(&saved);
+  ASSERT_EQ(saved.size(), 2);
+  SynicMailbox b(HV_VMBUS_MESSAGE_SINT);
+  ASSERT_TRUE(b.Restore(saved).ok());
+  EXPECT_EQ(b.queued(), 2u);
+  BufferGuestRam ram(kSimp, 4096);
+  ASSERT_TRUE(*b.Deliver(&ram, kSimp | HV_SYNIC_PAGE_ENABLE));
+  hv_message m;
+  ASSERT_TRUE(ram.Read(kSimp + HV_VMBUS_MESSAGE_SINT * sizeof(hv_message), &m, sizeof(m)).ok());
+  EXPECT_EQ(m.payload[0], 1) << "oldest first";
+  saved.Mutable(1)->set_payload(std::string(241, 'x'));
+  absl::Status s = b.Restore(saved);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("message 1"), absl::string_view::npos) << s;
+  EXPECT_EQ(b.queued(), 1u) << "unchanged after a refused restore";
+}
+
 }  // namespace
 }  // namespace hv::worker

@@ -80,5 +80,36 @@ TEST_F(PartitionDmMemoryTest, AddMemoryMapsNewBlockAboveTop) {
   EXPECT_FALSE(mem.AddMemory(1024 * kMiB / 4096, 512).ok()) << "beyond max_gpa";
 }
 
+TEST_F(PartitionDmMemoryTest, SaveRestoreKeepsTheReleasedRangesRestorable) {
+  PartitionDmMemory a(partition_.get());
+  ASSERT_TRUE(a.ReleasePages((16 * kMiB) / 4096, 8 * 256).ok());
+  const hv::worker::v1::DmMemoryState saved = a.Save();
+  ASSERT_EQ(saved.unmapped_size(), 1);
+  // A second object over the same (restored) partition: the range is still
+  // unmapped there, and comes back through RestorePages.
+  PartitionDmMemory b(partition_.get());
+  ASSERT_TRUE(b.Restore(saved).ok()) << b.Restore(saved);
+  EXPECT_EQ(b.unmapped_bytes(), 8 * kMiB);
+  EXPECT_EQ(b.Save().SerializeAsString(), saved.SerializeAsString());
+  ASSERT_TRUE(b.RestorePages((16 * kMiB) / 4096, 8 * 256).ok());
+  EXPECT_EQ(b.unmapped_bytes(), 0u);
+  uint8_t x = 1;
+  EXPECT_TRUE(partition_->ReadGpa(20 * kMiB, &x, 1).ok());
+  // Now mapped, the same saved state is refused (it would double-map later),
+  // as are overlapping, empty or out-of-range ranges.
+  PartitionDmMemory c(partition_.get());
+  EXPECT_EQ(c.Restore(saved).code(), absl::StatusCode::kInvalidArgument);
+  hv::worker::v1::DmMemoryState bad;
+  auto* r = bad.add_unmapped();
+  r->set_pfn((300 * kMiB) / 4096);
+  r->set_count(256);
+  absl::Status s = c.Restore(bad);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("unmapped[0]"), absl::string_view::npos) << s;
+  r->set_count(0);
+  EXPECT_FALSE(c.Restore(bad).ok());
+  EXPECT_EQ(c.unmapped_bytes(), 0u);
+}
+
 }  // namespace
 }  // namespace hv::worker

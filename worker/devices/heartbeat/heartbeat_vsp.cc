@@ -222,6 +222,13 @@ hv::worker::v1::HeartbeatVspState HeartbeatVsp::Save() const {
   s.set_bad_messages(status_.bad_messages);
   s.set_contacted(contacted_);
   s.set_sequence(seq_);
+  s.set_negotiated(status_.negotiated);
+  s.set_negotiation_refused(status_.negotiation_refused);
+  s.set_framework_version(uint32_t{status_.framework_version.major} << 16 |
+                          status_.framework_version.minor);
+  s.set_message_version(uint32_t{status_.message_version.major} << 16 |
+                        status_.message_version.minor);
+  s.set_negotiations_sent(status_.negotiations_sent);
   return s;
 }
 
@@ -242,8 +249,31 @@ absl::Status HeartbeatVsp::Restore(const hv::worker::v1::HeartbeatVspState& save
         "heartbeat saved state: sequence %u does not follow %u requests", saved.sequence(),
         saved.requests_sent()));
   }
+  auto offered = [](const std::vector<vmbus_ic_version>& list, uint32_t v) {
+    for (size_t i = 0; i < list.size() && i < 4; ++i) {
+      if ((uint32_t{list[i].major} << 16 | list[i].minor) == v) return true;
+    }
+    return false;
+  };
+  if ((saved.negotiated() && (saved.negotiation_refused() ||
+                              !offered(options_.framework_versions, saved.framework_version()) ||
+                              !offered(options_.message_versions, saved.message_version()))) ||
+      (!saved.negotiated() && (saved.framework_version() != 0 || saved.message_version() != 0))) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "heartbeat saved state: negotiated=%d refused=%d with framework_version 0x%x / "
+        "message_version 0x%x is not a negotiation this host offers",
+        saved.negotiated(), saved.negotiation_refused(), saved.framework_version(),
+        saved.message_version()));
+  }
   absl::MutexLock lock(&mu_);
   const absl::Time now = clock_->Now();
+  status_.negotiated = saved.negotiated();
+  status_.negotiation_refused = saved.negotiation_refused();
+  status_.framework_version = {static_cast<uint16_t>(saved.framework_version() >> 16),
+                               static_cast<uint16_t>(saved.framework_version() & 0xFFFF)};
+  status_.message_version = {static_cast<uint16_t>(saved.message_version() >> 16),
+                             static_cast<uint16_t>(saved.message_version() & 0xFFFF)};
+  status_.negotiations_sent = saved.negotiations_sent();
   status_.state = state;
   status_.requests_sent = saved.requests_sent();
   status_.responses = saved.responses();

@@ -47,5 +47,45 @@ TEST(WorkloadVsp, CommandsQueueUntilPollAndStatusIsKept) {
   EXPECT_EQ(vsp.bad_packets(), 1u);
 }
 
+TEST(WorkloadVspSavedState, QueuedCommandsAndLastStatusSurviveARestore) {
+  WorkloadVsp a;
+  Sink sink_a;
+  sink_a.full = true;  // the guest has not drained: commands stay queued
+  a.OnOpen(&sink_a);
+  ASSERT_TRUE(a.SendCommand("alloc 16").ok());
+  ASSERT_TRUE(a.SendCommand("hold").ok());
+  a.Poll();
+  hv_workload_status st = {};
+  st.type = HV_WORKLOAD_MSG_STATUS;
+  st.progress = 4242;
+  ASSERT_TRUE(a.OnPacket(VM_PKT_DATA_INBAND,
+                         absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(&st), sizeof(st)))
+                  .ok());
+  const hv::worker::v1::WorkloadVspState saved = a.Save();
+  ASSERT_EQ(saved.queued_commands_size(), 2);
+
+  WorkloadVsp b;
+  Sink sink_b;
+  ASSERT_TRUE(b.Restore(saved).ok());
+  b.OnRestore(&sink_b);
+  EXPECT_TRUE(b.open());
+  ASSERT_TRUE(b.LastStatus().has_value());
+  EXPECT_EQ(b.LastStatus()->progress, 4242u);
+  b.Poll();
+  ASSERT_EQ(sink_b.sent.size(), 2u) << "the queued commands go out after the restore";
+  hv_workload_command c;
+  std::memcpy(&c, sink_b.sent[0].data(), sizeof(c));
+  EXPECT_EQ(std::string(c.text, c.length), "alloc 16");
+
+  hv::worker::v1::WorkloadVspState bad = saved;
+  bad.set_last_status("short");
+  EXPECT_EQ(b.Restore(bad).code(), absl::StatusCode::kInvalidArgument);
+  bad = saved;
+  bad.add_queued_commands(std::string(HV_WORKLOAD_COMMAND_BYTES, 'x'));
+  absl::Status s = b.Restore(bad);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("queued_commands[2]"), absl::string_view::npos) << s;
+}
+
 }  // namespace
 }  // namespace hv::worker
