@@ -190,8 +190,12 @@ void ManagementServiceProvider::Destroy(const CallContext& ctx, const std::vecto
   absl::StatusOr<VmView> vm = VmOfRef(vms_, FindArg(args, Name(ctx, kDestroyTarget)),
                                       Name(ctx, kDestroyTarget));
   if (!vm.ok()) return Fail(ctx, r, vm.status());
-  absl::Status s = vms_->manager().DestroyVm(vm->record.id);
-  if (!s.ok()) return Fail(ctx, r, s);
+  absl::StatusOr<std::optional<JobRecord>> job = vms_->manager().DestroySystem(vm->record.id);
+  if (!job.ok()) return Fail(ctx, r, job.status());
+  if (job->has_value()) {  // a running VM: turned off, then destroyed, by the job
+    r.return_value = static_cast<uint32_t>(ServiceReturn::kJobStarted);  // 4096 in v1 too
+    r.out.push_back({"Job", Ref(WithNs(JobPath((*job)->id), ctx)), {}});
+  }
 }
 
 void ManagementServiceProvider::ModifySystem(const CallContext& ctx,

@@ -12,7 +12,20 @@
 // v2 answers with the 0..6 family, v1 with 32768..; a refusal carries a
 // description (MethodResult::error_description). Embedded settings merge
 // into the stored ones (memory_merge.h), typed against the client's pinned
-// version. Define/Modify/Destroy complete synchronously (return 0).
+// version.
+// Jobs, as Hyper-V (hyperv.md §6; cim.md rule 8): a method returns 4096 with
+// a Msvm_ConcreteJob reference (out parameter "Job") only when it starts
+// work that outlives the call:
+//   DestroySystem of a Running or Paused VM   4096: the job turns it off, then deletes it
+//   DestroySystem of an Off or Saved VM       0: deleted before the reply
+//   DefineSystem, ModifySystemSettings,       0: one durable store write (and, for a
+//   ModifyResourceSettings (and v1 names)        running VM, a memory target), done
+//                                                before the reply
+//   Add/RemoveResourceSettings                refused (Not Supported), see below
+// RequestStateChange (system_provider.h) always returns 4096.
+// Add/RemoveResourceSettings: a vmms VM has exactly one memory and one
+// processor setting, created with it; adding or removing one is refused with
+// v2 1 "Not Supported" / v1 32770 "Not Supported" and a description.
 // Thread-safe.
 #ifndef HV_VMMS_CIM_MANAGEMENT_SERVICE_PROVIDER_H_
 #define HV_VMMS_CIM_MANAGEMENT_SERVICE_PROVIDER_H_

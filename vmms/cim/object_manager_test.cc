@@ -331,11 +331,19 @@ TEST_F(ObjectManagerTest, StateChangeJobsInBothNumberings) {
                                 absl::Seconds(10)).ok());
   EXPECT_EQ(Get("root/virtualization", ComputerSystemPath(id)).Get("EnabledState")->AsUnsigned(), 32768u);
   EXPECT_EQ(Get("root/virtualization/v2", ComputerSystemPath(id)).Get("EnabledState")->AsUnsigned(), 9u);
-  // Destroying a paused VM is refused (v2 family: 5 Invalid State).
-  auto destroy = om_->InvokeMethod(v2, Vsms("root/virtualization/v2"), "DestroySystem",
-                                   {{"AffectedSystem", Value::Reference(ComputerSystemPath(id))}});
-  ASSERT_TRUE(destroy.ok());
-  EXPECT_EQ(destroy->return_value, 5u);
+  // Destroying a paused VM is a job (4096 in v1 too): turn off, then delete.
+  auto destroy = om_->InvokeMethod(Ctx("root/virtualization"), Vsms("root/virtualization"),
+                                   "DestroyVirtualSystem",
+                                   {{"ComputerSystem", Value::Reference(ComputerSystemPath(id))}});
+  ASSERT_TRUE(destroy.ok()) << destroy.status();
+  ASSERT_EQ(destroy->return_value, 4096u) << destroy->error_description;
+  ASSERT_EQ(destroy->out.at(0).name, "Job");
+  const ObjectPath& djob = destroy->out.at(0).value.AsReference();
+  EXPECT_EQ(djob.name_space, "root/virtualization");
+  ASSERT_TRUE(manager_->WaitJob(StringKey(djob, "InstanceID"), absl::Seconds(10)).ok());
+  EXPECT_EQ(Get("root/virtualization", djob).Get("JobState")->AsUnsigned(), 7u);
+  EXPECT_EQ(GetCimStatus(om_->GetInstance(v2, ComputerSystemPath(id), std::nullopt).status()),
+            CimStatusCode::kNotFound);
 }
 
 TEST_F(ObjectManagerTest, FailedJobCarriesErrorDescriptionAndGetError) {

@@ -100,6 +100,11 @@ class VmManager {
   // Only Off or Saved VMs can be destroyed (kFailedPrecondition otherwise,
   // with return code kInvalidState).
   absl::Status DestroyVm(absl::string_view id);
+  // DestroySystem: an Off or Saved VM is destroyed at once (returns
+  // nullopt); a Running or Paused one is turned off and then destroyed by a
+  // job, returned Running (JobType kDestroySystemJobType). A VM in a
+  // transitional state is refused with kSystemInUse attached.
+  absl::StatusOr<std::optional<JobRecord>> DestroySystem(absl::string_view id);
   // Changes memory settings. While the VM runs, Hyper-V's runtime rules apply:
   // Dynamic Memory cannot be toggled, startup is fixed, the minimum may only
   // decrease and the maximum only increase; buffer and weight may change.
@@ -143,6 +148,7 @@ class VmManager {
   absl::StatusOr<VmRecord> ChangeState(const VmRecord& vm, VmState state, absl::string_view why);
   void RunJob(JobRecord job, VmRecord vm, VmState from, RequestedState request,
               TransitionPlan plan);
+  void RunDestroyJob(JobRecord job, VmRecord vm, VmState from);
   absl::Status Perform(VmRecord& vm, RequestedState request, const TransitionPlan& plan);
   absl::Status StartWorker(VmRecord& vm);
   absl::Status StopWorker(VmRecord& vm, RequestedState how);

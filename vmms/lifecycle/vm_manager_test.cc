@@ -178,6 +178,29 @@ TEST_F(VmManagerTest, ModifySystemIsDurableAndRefusesBrokenLimits) {
   EXPECT_EQ(manager_->ModifySystem("no-such-id", c).status().code(), absl::StatusCode::kNotFound);
 }
 
+TEST_F(VmManagerTest, DestroySystemIsInstantWhenOffAndAJobWhenRunning) {
+  VmRecord off = Define("off1");
+  absl::StatusOr<std::optional<JobRecord>> now = manager_->DestroySystem(off.id);
+  ASSERT_TRUE(now.ok()) << now.status();
+  EXPECT_FALSE(now->has_value());
+  EXPECT_EQ(store_->GetVm(off.id).status().code(), absl::StatusCode::kNotFound);
+
+  VmRecord vm = Define("run1");
+  EXPECT_EQ(Request(vm, 2).state, JobState::kCompleted);
+  EXPECT_EQ(Request(vm, 9).state, JobState::kCompleted);  // paused VMs too
+  absl::StatusOr<std::optional<JobRecord>> job = manager_->DestroySystem(vm.id);
+  ASSERT_TRUE(job.ok()) << job.status();
+  ASSERT_TRUE(job->has_value());
+  EXPECT_EQ((*job)->job_type, kDestroySystemJobType);
+  absl::StatusOr<JobRecord> done = manager_->WaitJob((*job)->id, absl::Seconds(30));
+  ASSERT_TRUE(done.ok());
+  EXPECT_EQ(done->state, JobState::kCompleted) << done->error_description;
+  EXPECT_TRUE(factory_.log.Has(vm.id + " TurnOff"));
+  EXPECT_EQ(store_->GetVm(vm.id).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_TRUE(store_->ListWorkers()->empty());
+  EXPECT_EQ(manager_->DestroySystem(vm.id).status().code(), absl::StatusCode::kNotFound);
+}
+
 TEST_F(VmManagerTest, StartPauseResumeSaveRestoreTurnOff) {
   VmRecord vm = Define("web1");
   EXPECT_EQ(Request(vm, 2).state, JobState::kCompleted);

@@ -80,6 +80,10 @@ enum class JobState : uint32_t {
   kException = 10,
 };
 
+// JobRecord::job_type of a DestroySystem job. State-change jobs carry the
+// requested state (2..11), so 0, which no request uses, marks this one.
+inline constexpr uint32_t kDestroySystemJobType = 0;
+
 struct JobRecord {
   std::string id;                   // GUID; Msvm_ConcreteJob.InstanceID
   std::string vm_id;                // affected element (may be empty)

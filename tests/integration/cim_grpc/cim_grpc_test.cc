@@ -539,5 +539,83 @@ TEST_F(CimGrpcTest, CimWritesSurviveAVmmsRestartAndUnstorableOnesAreRefusedByNam
   EXPECT_EQ(S(v1cs, "PrimaryOwnerName"), "ops team");
 }
 
+// DestroySystem of a running VM does real work (stop the worker, then
+// delete), so it returns 4096 with a job, as Hyper-V does; of an Off VM it
+// completes at once (0). Adding or removing the one memory / processor
+// setting is Not Supported: v2 1, v1 32770, with a description.
+TEST_F(CimGrpcTest, DestroyOfARunningVmIsAJobAndAddRemoveAreNotSupported) {
+  StartVmms();
+  pb::ObjectPath vm = Define("doomed", 256, 128, 512);
+  const std::string id = IdOf(vm);
+  const std::string mem_iid = S(Memory(id), "InstanceID");
+  pb::InvokeMethodResponse resp;
+  // AddResourceSettings / AddVirtualSystemResources.
+  const std::string extra_memory =
+      "instance of Msvm_MemorySettingData { VirtualQuantity = 128; };";
+  pb::ObjectPath vssd;
+  vssd.set_namespace_(kV2);
+  vssd.set_class_name("Msvm_VirtualSystemSettingData");
+  auto* k = vssd.add_keys();
+  k->set_name("InstanceID");
+  *k->mutable_value() = Str("Microsoft:" + id);
+  ASSERT_TRUE(Invoke(Vsms(kV2), "AddResourceSettings",
+                     {P("AffectedConfiguration", Ref(vssd)),
+                      P("ResourceSettings", StrArr({extra_memory}))},
+                     &resp).status.ok());
+  EXPECT_EQ(resp.return_value().elements(0).unsigned_value(), 1u);  // Not Supported
+  EXPECT_THAT(resp.error_description(), HasSubstr("exactly one memory and one processor"));
+  resp.Clear();
+  ASSERT_TRUE(Invoke(WithNs(Vsms(kV1), kV1), "AddVirtualSystemResources",
+                     {P("TargetSystem", Ref(WithNs(vm, kV1))),
+                      P("ResourceSettingData", StrArr({extra_memory}))},
+                     &resp).status.ok());
+  EXPECT_EQ(resp.return_value().elements(0).unsigned_value(), 32770u);  // Not Supported
+  EXPECT_FALSE(resp.error_description().empty());
+  // RemoveResourceSettings / RemoveVirtualSystemResources of the memory setting.
+  pb::ObjectPath mem;
+  mem.set_namespace_(kV2);
+  mem.set_class_name("Msvm_MemorySettingData");
+  k = mem.add_keys();
+  k->set_name("InstanceID");
+  *k->mutable_value() = Str(mem_iid);
+  pb::CimValue refs;
+  refs.set_type(pb::CIM_TYPE_REFERENCE);
+  refs.set_is_array(true);
+  *refs.add_elements()->mutable_reference_value() = mem;
+  resp.Clear();
+  ASSERT_TRUE(Invoke(Vsms(kV2), "RemoveResourceSettings", {P("ResourceSettings", refs)}, &resp)
+                  .status.ok());
+  EXPECT_EQ(resp.return_value().elements(0).unsigned_value(), 1u);
+  EXPECT_THAT(resp.error_description(), HasSubstr("cannot be removed"));
+  resp.Clear();
+  *refs.mutable_elements(0)->mutable_reference_value() = WithNs(mem, kV1);
+  ASSERT_TRUE(Invoke(WithNs(Vsms(kV1), kV1), "RemoveVirtualSystemResources",
+                     {P("TargetSystem", Ref(WithNs(vm, kV1))), P("ResourceSettingData", refs)},
+                     &resp).status.ok());
+  EXPECT_EQ(resp.return_value().elements(0).unsigned_value(), 32770u);
+  EXPECT_EQ(U(Memory(id), "VirtualQuantity"), 256u);  // nothing changed
+
+  // Destroy while running: 4096 + a job that ends Completed, then the VM is gone.
+  ASSERT_EQ(U(Change(vm, 2), "JobState"), 7u) << vmms_->Log();
+  resp.Clear();
+  ASSERT_TRUE(Invoke(Vsms(kV2), "DestroySystem", {P("AffectedSystem", Ref(vm))}, &resp).status.ok());
+  ASSERT_EQ(resp.return_value().elements(0).unsigned_value(), 4096u) << resp.error_description();
+  pb::ObjectPath job;
+  for (const auto& o : resp.out_params()) {
+    if (o.name() == "Job") job = o.value().elements(0).reference_value();
+  }
+  ASSERT_EQ(job.class_name(), "Msvm_ConcreteJob");
+  pb::CimInstance j;
+  for (int i = 0; i < 600; ++i) {
+    j.Clear();
+    ASSERT_TRUE(Get(job, &j).status.ok());
+    if (U(j, "JobState") != 3 && U(j, "JobState") != 4) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  EXPECT_EQ(U(j, "JobState"), 7u) << S(j, "ErrorDescription");
+  pb::CimInstance gone;
+  EXPECT_EQ(Get(WithNs(vm, kV2), &gone).cim_code, 6);
+}
+
 }  // namespace
 }  // namespace hv::testing
