@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # setup.sh: install the Debian packages vmms needs, and nothing else.
 #
-# Usage: scripts/setup.sh [build|test|kvm|fuzz|prometheus|all]...   (default: build)
+# Usage: scripts/setup.sh [build|test|kvm|fuzz|prometheus|bench|all]...   (default: build)
 #   build       compilers, CMake/Ninja and every library the build links
 #   test        build + what the test suite runs (clang for libFuzzer, gdb-less,
 #               the Prometheus server of tests/integration/prometheus)
 #   kvm         the nested-KVM harness: qemu-system-x86, busybox-static, cpio
 #   prometheus  a real Prometheus server for the scrape test
+#   bench       the plot of tests/bench/scale/run.sh: gnuplot-nox
 #
 # Idempotent: when every package is present it prints one line and exits 0.
 # On failure it names the missing packages or the apt step that failed, exits 1,
@@ -22,6 +23,7 @@ readonly BUILD_PKGS=(
 readonly TEST_PKGS=(clang libclang-rt-14-dev sqlite3 procps)
 readonly KVM_PKGS=(qemu-system-x86 busybox-static cpio)
 readonly PROM_PKGS=(prometheus)
+readonly BENCH_PKGS=(gnuplot-nox)
 
 want=()
 [ $# -eq 0 ] && set -- build
@@ -31,8 +33,9 @@ for group in "$@"; do
     test) want+=("${BUILD_PKGS[@]}" "${TEST_PKGS[@]}" "${PROM_PKGS[@]}") ;;
     kvm) want+=("${KVM_PKGS[@]}") ;;
     prometheus) want+=("${PROM_PKGS[@]}") ;;
-    all) want+=("${BUILD_PKGS[@]}" "${TEST_PKGS[@]}" "${KVM_PKGS[@]}" "${PROM_PKGS[@]}") ;;
-    *) echo "setup: unknown package group '$group' (want build|test|kvm|prometheus|all)" >&2; exit 2 ;;
+    bench) want+=("${BENCH_PKGS[@]}") ;;
+    all) want+=("${BUILD_PKGS[@]}" "${TEST_PKGS[@]}" "${KVM_PKGS[@]}" "${PROM_PKGS[@]}" "${BENCH_PKGS[@]}") ;;
+    *) echo "setup: unknown package group '$group' (want build|test|kvm|prometheus|bench|all)" >&2; exit 2 ;;
   esac
 done
 

@@ -51,6 +51,13 @@ Instance ComputerSystemInstance(const CallContext& ctx, const VmView& vm, const 
                        ? static_cast<uint64_t>(std::max<int64_t>(0, times.now_ms - times.running_since_ms))
                        : 0;
   SetIf(S(ctx), inst, "OnTimeInMilliseconds", U64(on_ms));
+  // vmms extensions (v2 schema only; SetIf skips them elsewhere).
+  if (vm.last_status_unix_ms > 0) {
+    SetIf(S(ctx), inst, "TimeOfLastStatusReport", Timestamp(vm.last_status_unix_ms));
+  }
+  if (vm.first_dm_active_unix_ms > 0) {
+    SetIf(S(ctx), inst, "TimeOfFirstDynamicMemoryStatus", Timestamp(vm.first_dm_active_unix_ms));
+  }
   return inst;
 }
 

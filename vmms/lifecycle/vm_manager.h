@@ -71,6 +71,11 @@ struct VmManagerOptions {
 struct VmView {
   VmRecord record;
   std::optional<WorkerStatus> status;  // latest sample, while a worker runs
+  // vmms's clock (ms since the epoch, options.now_ms) when the latest status
+  // arrived, and when the first status with Dynamic Memory active arrived since
+  // the current worker started. 0: none yet (or no worker).
+  int64_t last_status_unix_ms = 0;
+  int64_t first_dm_active_unix_ms = 0;
 };
 
 // Observers for counters and metrics; every field optional. Called without
@@ -141,6 +146,8 @@ class VmManager {
     std::shared_ptr<WorkerControl> control;
     WorkerRecord worker;
     std::optional<WorkerStatus> status;
+    int64_t last_status_ms = 0;       // VmView::last_status_unix_ms
+    int64_t first_dm_active_ms = 0;   // VmView::first_dm_active_unix_ms
     uint64_t startup_mib = 0;  // counted as assigned until the first status arrives
     bool expect_exit = false;  // set before TurnOff/Save/Shutdown
   };

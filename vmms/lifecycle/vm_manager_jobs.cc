@@ -130,6 +130,8 @@ absl::Status VmManager::StartWorker(VmRecord& vm) {
   rt.control = std::move(started.control);
   rt.worker = started.record;
   rt.status.reset();
+  rt.last_status_ms = 0;
+  rt.first_dm_active_ms = 0;
   rt.startup_mib = vm.memory.startup_mib;
   rt.expect_exit = false;
   return absl::OkStatus();

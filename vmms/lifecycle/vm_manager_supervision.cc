@@ -8,7 +8,13 @@ namespace hv::vmms {
 void VmManager::OnStatus(const std::string& vm_id, const WorkerStatus& status) {
   absl::MutexLock lock(&mu_);
   auto it = runtime_.find(vm_id);
-  if (it != runtime_.end()) it->second.status = status;
+  if (it == runtime_.end()) return;
+  Runtime& rt = it->second;
+  rt.status = status;
+  rt.last_status_ms = Now();
+  if (rt.first_dm_active_ms == 0 && status.dm_state == DmState::kActive) {
+    rt.first_dm_active_ms = rt.last_status_ms;
+  }
 }
 
 void VmManager::OnExit(const std::string& vm_id, const WorkerExit& exit) {
@@ -132,7 +138,11 @@ absl::StatusOr<VmView> VmManager::GetVm(absl::string_view id_or_name) {
   VmView view{*vm, std::nullopt};
   absl::MutexLock lock(&mu_);
   auto it = runtime_.find(vm->id);
-  if (it != runtime_.end()) view.status = it->second.status;
+  if (it != runtime_.end()) {
+    view.status = it->second.status;
+    view.last_status_unix_ms = it->second.last_status_ms;
+    view.first_dm_active_unix_ms = it->second.first_dm_active_ms;
+  }
   return view;
 }
 
@@ -142,7 +152,12 @@ absl::StatusOr<std::vector<VmView>> VmManager::ListVms() {
   absl::MutexLock lock(&mu_);
   for (VmRecord& vm : vms) {
     auto it = runtime_.find(vm.id);
-    out.push_back({std::move(vm), it == runtime_.end() ? std::nullopt : it->second.status});
+    VmView& v = out.emplace_back(VmView{std::move(vm), std::nullopt});
+    if (it != runtime_.end()) {
+      v.status = it->second.status;
+      v.last_status_unix_ms = it->second.last_status_ms;
+      v.first_dm_active_unix_ms = it->second.first_dm_active_ms;
+    }
   }
   return out;
 }

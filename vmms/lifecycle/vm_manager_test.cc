@@ -357,6 +357,32 @@ TEST_F(VmManagerTest, BalancerRoundSendsTargetsToCooperativeWorkers) {
   EXPECT_TRUE(factory_.log.Has(vm.id + " Target 2400"));
 }
 
+TEST_F(VmManagerTest, StatusArrivalTimesArePerWorkerRun) {
+  VmRecord vm = Define("web1");
+  Request(vm, 2);
+  EXPECT_EQ(manager_->GetVm(vm.id)->last_status_unix_ms, 0);
+  WorkerStatus negotiating;
+  negotiating.state = VmState::kRunning;
+  negotiating.dm_state = DmState::kNegotiating;
+  factory_.callbacks[vm.id].on_status(vm.id, negotiating);
+  absl::StatusOr<VmView> v = manager_->GetVm(vm.id);
+  EXPECT_GT(v->last_status_unix_ms, 0);
+  EXPECT_EQ(v->first_dm_active_unix_ms, 0);  // DM not active yet
+  Report(vm, 1024, 300);
+  const int64_t first = manager_->GetVm(vm.id)->first_dm_active_unix_ms;
+  EXPECT_GT(first, 0);
+  Report(vm, 1024, 310);  // later reports move only the last-status time
+  absl::StatusOr<std::vector<VmView>> all = manager_->ListVms();
+  ASSERT_EQ(all->size(), 1u);
+  EXPECT_EQ((*all)[0].first_dm_active_unix_ms, first);
+  EXPECT_GE((*all)[0].last_status_unix_ms, first);
+  Request(vm, 3);
+  Request(vm, 2);  // a new worker starts with no status seen
+  v = manager_->GetVm(vm.id);
+  EXPECT_EQ(v->last_status_unix_ms, 0);
+  EXPECT_EQ(v->first_dm_active_unix_ms, 0);
+}
+
 TEST_F(VmManagerTest, StopLeavesVmsRunningByDefault) {
   VmRecord vm = Define("web1");
   Request(vm, 2);
