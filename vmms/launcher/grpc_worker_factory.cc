@@ -262,6 +262,7 @@ class GrpcWorkerFactory : public WorkerFactory {
     WorkerExit exit{e.status_known, e.exit_code, e.signal,
                     Tail(ReadFileOrEmpty(fs::path(options_.state_dir) / "vms" / entry.first /
                                          options_.exit_record_name), 2000)};
+    exit.pid = e.id.pid;
     if (entry.second.on_exit) entry.second.on_exit(entry.first, exit);
   }
 

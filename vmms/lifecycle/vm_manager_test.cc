@@ -288,6 +288,32 @@ TEST_F(VmManagerTest, AutomaticRecoveryRestartsTheVm) {
   EXPECT_EQ(store_->ListWorkers()->at(0).pid, 1001);
 }
 
+TEST_F(VmManagerTest, SavedWorkerExitingAfterTheRestoreStartedIsNotACrash) {
+  // The saved worker exits after Save returned; vmms may see that exit only
+  // once the restoring worker runs. It used to turn the restored VM Off
+  // (VmctlE2eTest.ReadmeDemoAndLifecycle's "KNOWN BUG").
+  VmRecord vm = Define("qm1");
+  Request(vm, 2);
+  const int saved_pid = store_->ListWorkers()->at(0).pid;
+  auto saved_cb = factory_.callbacks[vm.id];
+  EXPECT_EQ(Request(vm, 6).state, JobState::kCompleted);
+  EXPECT_EQ(Request(vm, 2).state, JobState::kCompleted);  // restore: a new worker
+  const int restored_pid = store_->ListWorkers()->at(0).pid;
+  ASSERT_NE(saved_pid, restored_pid);
+  WorkerExit late{true, 0, 0, ""};
+  late.pid = saved_pid;
+  saved_cb.on_exit(vm.id, late);
+  absl::SleepFor(absl::Milliseconds(100));
+  EXPECT_EQ(StateOf(vm), VmState::kRunning);
+  EXPECT_EQ(store_->GetVm(vm.id)->health, HealthState::kOk);
+  // The current worker's death is still noticed.
+  WorkerExit crash{true, -1, 9, ""};
+  crash.pid = restored_pid;
+  factory_.callbacks[vm.id].on_exit(vm.id, crash);
+  for (int i = 0; i < 500 && StateOf(vm) != VmState::kOff; ++i) absl::SleepFor(absl::Milliseconds(20));
+  EXPECT_EQ(StateOf(vm), VmState::kOff);
+}
+
 TEST_F(VmManagerTest, OrderedStopIsNotMistakenForACrash) {
   VmRecord vm = Define("web1");
   Request(vm, 2);

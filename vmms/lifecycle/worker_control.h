@@ -74,6 +74,7 @@ struct WorkerExit {
   int exit_code = -1;
   int signal = 0;
   std::string record;         // the worker's abnormal-exit record, if it left one
+  int pid = 0;                // the process that exited (0: unknown)
 };
 
 // Callbacks arrive on adapter threads; keep them short and non-blocking.
