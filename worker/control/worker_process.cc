@@ -159,11 +159,23 @@ int RunWorkerProcess(const v1::WorkerConfig& config) {
     return kExitServerFailed;
   }
   RestrictSocketToOwner(config.socket_path()).IgnoreError();
+  // Removes the socket file only while it is still ours: after Save, vmms
+  // may start the restoring worker on the same path before this one has
+  // finished exiting, and that worker's socket must survive our exit.
+  struct stat own_socket {};
+  const bool have_socket = stat(config.socket_path().c_str(), &own_socket) == 0;
+  auto unlink_own_socket = [&] {
+    struct stat now {};
+    if (have_socket && stat(config.socket_path().c_str(), &now) == 0 &&
+        now.st_ino == own_socket.st_ino && now.st_dev == own_socket.st_dev) {
+      unlink(config.socket_path().c_str());
+    }
+  };
   if (absl::Status s = (*vm)->Start(); !s.ok()) {
     Log("cannot start the VM: %s", s.ToString());
     recorder.Record("internal_error", s.ToString()).IgnoreError();
     server->server->Shutdown(std::chrono::system_clock::now());
-    unlink(config.socket_path().c_str());
+    unlink_own_socket();
     return kExitVmFailed;
   }
   Log("vm '%s': running on %s (%d vCPU, %d MiB)", name, (*vm)->Info().backend(),
@@ -187,7 +199,7 @@ int RunWorkerProcess(const v1::WorkerConfig& config) {
   }
   service.BeginShutdown();
   server->server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
-  unlink(config.socket_path().c_str());
+  unlink_own_socket();
   stop_serial = true;
   (*vm)->serial().WakeReaders();
   serial_thread.join();
