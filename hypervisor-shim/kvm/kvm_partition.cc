@@ -99,6 +99,33 @@ absl::Status KvmPartition::BuildCpuid() {
   return absl::OkStatus();
 }
 
+void KvmPartition::EnterRun() {
+  absl::MutexLock lock(&gate_mu_);
+  gate_mu_.Await(absl::Condition(
+      +[](int* changing) { return *changing == 0; }, &changing_));
+  ++in_run_;
+}
+
+void KvmPartition::LeaveRun() {
+  absl::MutexLock lock(&gate_mu_);
+  --in_run_;
+}
+
+void KvmPartition::BeginMemoryChange() {
+  absl::MutexLock lock(&gate_mu_);
+  ++changing_;
+  // A vCPU that passed EnterRun has immediate_exit set before (or is signalled
+  // out of) KVM_RUN, so in_run_ drains. A handler changing memory on a vCPU
+  // thread is not inside KVM_RUN and not counted.
+  for (auto& v : vcpus()) static_cast<KvmVcpu*>(v.get())->InterruptRun();
+  gate_mu_.Await(absl::Condition(+[](int* in_run) { return *in_run == 0; }, &in_run_));
+}
+
+void KvmPartition::EndMemoryChange() {
+  absl::MutexLock lock(&gate_mu_);
+  --changing_;
+}
+
 absl::Status KvmPartition::SetSlot(uint32_t slot, const MemoryRegion& r, uint64_t size) {
   kvm_userspace_memory_region m;
   memset(&m, 0, sizeof(m));

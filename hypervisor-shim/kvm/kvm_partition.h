@@ -13,6 +13,8 @@
 #include <memory>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "hypervisor-shim/partition.h"
 
 namespace hv::shim::kvm {
@@ -40,6 +42,13 @@ class KvmPartition : public Partition {
   const std::vector<kvm_cpuid_entry2>& cpuid() const { return cpuid_; }
   // True when unknown-MSR accesses exit to userspace (KVM_CAP_X86_USER_SPACE_MSR).
   bool user_space_msr() const { return user_space_msr_; }
+  // The memory-change gate, vCPU side: EnterRun blocks while a memory-map
+  // change is in flight and then counts the caller as inside KVM_RUN;
+  // LeaveRun undoes it. KVM cannot replace a memory slot atomically, so a
+  // change (BeginMemoryChange) interrupts every vCPU out of KVM_RUN and holds
+  // them out until EndMemoryChange. Thread-safe.
+  void EnterRun();
+  void LeaveRun();
   using Partition::FindRegion;
   using Partition::IsMmio;
   using Partition::host_base;
@@ -49,6 +58,8 @@ class KvmPartition : public Partition {
   absl::Status ApplyMmio(uint64_t gpa, uint64_t size) override { return absl::OkStatus(); }
   absl::Status InvalidateCode(uint64_t gpa, uint64_t size) override { return absl::OkStatus(); }
   absl::Status WriteBootArea() override;
+  void BeginMemoryChange() override;
+  void EndMemoryChange() override;
 
  private:
   KvmPartition(int kvm_fd, const PartitionOptions& options);
@@ -60,6 +71,9 @@ class KvmPartition : public Partition {
   int vm_fd_ = -1;
   uint32_t max_slots_ = 32;
   bool user_space_msr_ = false;
+  absl::Mutex gate_mu_;
+  int changing_ ABSL_GUARDED_BY(gate_mu_) = 0;  // memory changes in flight
+  int in_run_ ABSL_GUARDED_BY(gate_mu_) = 0;    // vCPUs inside KVM_RUN
   std::map<uint64_t, uint32_t> slot_by_gpa_;  // guarded by the base class mutex
   std::vector<uint32_t> free_slots_;
   std::vector<kvm_cpuid_entry2> cpuid_;

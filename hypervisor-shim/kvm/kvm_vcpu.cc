@@ -116,6 +116,14 @@ void KvmVcpu::Kick() {
   }
 }
 
+void KvmVcpu::InterruptRun() {
+  absl::MutexLock lock(&mu_);
+  if (running_ && !pthread_equal(thread_, pthread_self())) {
+    run_->immediate_exit = 1;
+    pthread_kill(thread_, KickSignal());
+  }
+}
+
 absl::StatusOr<VmExit> KvmVcpu::Run(ExitHandler& handler) {
   if (!alive()) {
     return absl::FailedPreconditionError(absl::StrFormat(
@@ -136,7 +144,15 @@ absl::StatusOr<VmExit> KvmVcpu::Run(ExitHandler& handler) {
       out = exit;
       break;
     }
-    if (ioctl(fd_, KVM_RUN, 0) < 0) {
+    // Never inside KVM_RUN while the partition changes its memory slots (a
+    // split region is deleted and re-added: a vCPU running in between would
+    // fault on RAM that is only momentarily absent).
+    kvm_.EnterRun();
+    const int rc = ioctl(fd_, KVM_RUN, 0);
+    const int err = errno;
+    kvm_.LeaveRun();
+    if (rc < 0) {
+      errno = err;
       if (errno == EINTR || errno == EAGAIN) {
         run_->immediate_exit = 0;
         continue;  // a kick: the loop top turns it into an exit

@@ -32,6 +32,11 @@ class KvmVcpu : public Vcpu {
 
   absl::StatusOr<VmExit> Run(ExitHandler& handler) override;
   void Kick() override;
+  // Makes a KVM_RUN in progress (or about to start) on another thread return
+  // at once, without a visible exit: the run loop re-enters through the
+  // partition's memory-change gate. No-op when not running or on the vCPU's
+  // own thread. Thread-safe.
+  void InterruptRun();
   absl::StatusOr<VcpuRegisters> GetRegisters() override;
   absl::Status SetRegisters(const VcpuRegisters& regs) override;
   bool alive() const override { return alive_.load(); }

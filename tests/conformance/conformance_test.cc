@@ -298,6 +298,30 @@ TYPED_TEST(ConformanceTest, MapAndUnmapAtRunTimeSeenByGuest) {
   EXPECT_EQ(exit->ept.gpa, RUNTIME_GPA);
 }
 
+// KVM cannot replace a memory slot atomically: splitting or merging the region
+// a running guest executes from deletes and re-adds its slot. The backend must
+// keep the vCPU out of the guest meanwhile, or it faults on RAM that is only
+// momentarily absent (found by the DM balloon test on nested KVM).
+TYPED_TEST(ConformanceTest, MemoryChangesBesideARunningGuestNeverFaultIt) {
+  HARNESS(h, "spin");
+  Partition& p = h->partition();
+  // Coalesced with the RAM the guest runs from: each change below re-creates
+  // the region holding the guest's code.
+  ASSERT_TRUE(p.MapRam(RUNTIME_GPA, 2 << 20).ok());
+  std::thread changer([&] {
+    for (int i = 0; i < 200; ++i) {
+      EXPECT_TRUE(p.Unmap(RUNTIME_GPA + (1 << 20), kPageSize).ok());
+      EXPECT_TRUE(p.MapRam(RUNTIME_GPA + (1 << 20), kPageSize).ok());
+    }
+    h->vcpu().Kick();
+  });
+  absl::StatusOr<VmExit> exit = h->Run();
+  changer.join();
+  ASSERT_TRUE(exit.ok()) << exit.status();
+  EXPECT_EQ(exit->reason, ExitReason::kExternalInterrupt) << exit->DebugString();
+  EXPECT_GT(h->vcpu().GetRegisters()->rax, 0u) << "the guest ran";
+}
+
 TYPED_TEST(ConformanceTest, SixtyFourBitRegisterResults) {
   HARNESS(h, "regs64");
   absl::StatusOr<VmExit> exit = h->Run();

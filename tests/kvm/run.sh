@@ -63,6 +63,8 @@ LOADER=$(ldd "$TEST_BIN" | awk '/ld-linux/{print $1}')
 cp -L "$LOADER" "$ROOT/shim/ld.so"
 cp "$MODDIR/virt/lib/irqbypass.ko" "$MODDIR/arch/x86/kvm/kvm.ko" "$MODDIR/arch/x86/kvm/kvm-amd.ko" \
    "$MODDIR/drivers/crypto/ccp/ccp.ko" "$ROOT/lib/modules/"
+# HV_KVM_DYNMEM_FILTER narrows the DM tests when debugging one (default: all).
+echo "${HV_KVM_DYNMEM_FILTER:-DynmemTest/kvm.*}" > "$ROOT/dynmem_filter"
 (cd "$ROOT" && find . | cpio -o -H newc --quiet | gzip -1) > "$ROOT.initrd.gz"
 trap 'rm -rf "$ROOT" "$ROOT.initrd.gz"' EXIT
 

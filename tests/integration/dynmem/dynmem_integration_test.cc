@@ -49,6 +49,20 @@ class DynmemTest : public ::testing::Test {
         },
         absl::Seconds(60));
   }
+  // The DM state and counters plus the guest's serial log, for failure messages.
+  static std::string Diagnose(DynmemVm& vm) {
+    const DmVspStatus s = vm.dm().Status();
+    const DmVspCounters c = vm.dm().counters();
+    std::string serial = vm.serial();
+    if (serial.size() > 2000) serial = serial.substr(serial.size() - 2000);
+    return "dm: outstanding " + std::to_string(static_cast<int>(s.outstanding)) + " ballooned " +
+           std::to_string(s.ballooned_pages) + " assigned " + std::to_string(s.assigned_pages) +
+           " target " + std::to_string(s.target_pages) + " add_ops " +
+           std::to_string(s.add_operations) + " timeouts " + std::to_string(c.timeouts) +
+           " unexpected " + std::to_string(c.unexpected) + " malformed " +
+           std::to_string(c.malformed) + " send_failures " + std::to_string(c.send_failures) +
+           " memory_failures " + std::to_string(c.memory_failures) + "\nserial tail:\n" + serial;
+  }
   static uint64_t HeldPages(DynmemVm& vm) {
     auto s = vm.workload().LastStatus();
     return s ? s->held_pages : 0;
@@ -132,7 +146,8 @@ TYPED_TEST(DynmemTest, BalloonReleasesHostMemoryAndUnballoonRestoresIt) {
         auto s = vm->dm().Status();
         return s.ballooned_pages == 0 && s.add_operations >= 1;
       },
-      absl::Seconds(60)));
+      absl::Seconds(60)))
+      << this->Diagnose(*vm);
   EXPECT_EQ(vm->memory().unmapped_bytes(), 0u);
   EXPECT_EQ(vm->dm().Status().assigned_pages, 256 * kPagesPerMiB);
   ASSERT_TRUE(vm->RunWorkload("alloc 200", absl::Seconds(30)));
