@@ -188,19 +188,20 @@ absl::Status Observe(CimClient& cim, const VmmsDaemon& d, const ScaleOptions& o,
   return absl::OkStatus();
 }
 
-void MeasureMemory(const VmmsDaemon& d, LevelResult& r) {
+void MeasureMemory(const VmmsDaemon& d, const ScaleOptions& o, LevelResult& r) {
   std::vector<double> pss, guest, overhead;
+  const uint64_t guest_bytes = GuestMappingBytes(o.memory.startup_mib, o.memory.maximum_mib);
   for (pid_t w : d.WorkerPids()) {
-    absl::StatusOr<ProcessMemory> m = ReadProcessMemory(w);
+    absl::StatusOr<ProcessMemory> m = ReadProcessMemory(w, guest_bytes);
     if (!m.ok()) continue;  // exited meanwhile
     pss.push_back(m->pss_bytes / 1048576.0);
-    guest.push_back(m->largest_anon_pss_bytes / 1048576.0);
-    overhead.push_back((m->pss_bytes - m->largest_anon_pss_bytes) / 1048576.0);
+    guest.push_back(m->guest_pss_bytes / 1048576.0);
+    overhead.push_back((m->pss_bytes - m->guest_pss_bytes) / 1048576.0);
   }
   r.worker_pss_mib = Summarize(pss);
   r.worker_guest_pss_mib = Summarize(guest);
   r.worker_overhead_mib = Summarize(overhead);
-  absl::StatusOr<ProcessMemory> own = ReadProcessMemory(d.pid());
+  absl::StatusOr<ProcessMemory> own = ReadProcessMemory(d.pid(), 0);
   r.vmms_pss_mib = own.ok() ? own->pss_bytes / 1048576.0 : 0;
   r.host_available_mib = HostMemAvailableMib();
 }
@@ -302,7 +303,7 @@ absl::StatusOr<ScaleReport> RunScale(const ScaleOptions& o) {
       r.limit = absl::StrCat("a probe start failed: ", s.message());
     }
     if (absl::Status s = Observe(cim, **d, o, r); !s.ok()) return s;
-    MeasureMemory(**d, r);
+    MeasureMemory(**d, o, r);
     if (absl::Status s = MeasureApi(cim, **d, vms, o, r); !s.ok()) return s;
     if (r.limit.empty()) r.limit = CheckLimits(r, o);
     say(absl::StrCat("level ", r.vms, " done", r.limit.empty() ? "" : ": limit: " + r.limit));

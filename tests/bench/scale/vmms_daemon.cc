@@ -167,7 +167,7 @@ VmmsDaemon::~VmmsDaemon() {
 
 std::string VmmsDaemon::Log() const { return ReadFile(dir_ + "/vmms.log"); }
 
-absl::StatusOr<ProcessMemory> ReadProcessMemory(pid_t pid) {
+absl::StatusOr<ProcessMemory> ReadProcessMemory(pid_t pid, uint64_t guest_mapping_bytes) {
   std::ifstream f(absl::StrCat("/proc/", pid, "/smaps"));
   if (!f) return absl::NotFoundError(absl::StrCat("process ", pid, ": no smaps"));
   ProcessMemory m;
@@ -182,25 +182,28 @@ absl::StatusOr<ProcessMemory> ReadProcessMemory(pid_t pid) {
   };
   while (std::getline(f, line)) {
     absl::string_view l = line;
-    if (!l.empty() && std::isxdigit(static_cast<unsigned char>(l[0])) && absl::StrContains(l, "-") &&
-        !absl::StrContains(l.substr(0, l.find(' ')), ":")) {
+    const absl::string_view first = l.substr(0, l.find(' '));
+    if (absl::StrContains(first, "-") && !absl::StrContains(first, ":")) {
       // "start-end perms offset dev inode [path]": anonymous when no path.
-      std::vector<absl::string_view> f = absl::StrSplit(l, ' ', absl::SkipEmpty());
-      anon = f.size() <= 5;
+      std::vector<absl::string_view> fields = absl::StrSplit(l, ' ', absl::SkipEmpty());
+      anon = fields.size() <= 5;
       continue;
     }
     if (absl::ConsumePrefix(&l, "Size:")) size_kb = kb(l);
     if (absl::ConsumePrefix(&l, "Pss:")) {
-      uint64_t pss = kb(l) * 1024;
+      const uint64_t pss = kb(l) * 1024;
       m.pss_bytes += pss;
-      if (anon && size_kb * 1024 > m.largest_anon_size_bytes) {
-        m.largest_anon_size_bytes = size_kb * 1024;
-        m.largest_anon_pss_bytes = pss;
-      }
+      if (anon && guest_mapping_bytes > 0 && size_kb * 1024 == guest_mapping_bytes) m.guest_pss_bytes += pss;
     }
   }
   if (m.pss_bytes == 0) return absl::NotFoundError(absl::StrCat("process ", pid, ": no Pss"));
   return m;
+}
+
+uint64_t GuestMappingBytes(uint64_t startup_mib, uint64_t maximum_mib) {
+  constexpr uint64_t kBlock = 128ull << 20;
+  const uint64_t top = std::max(startup_mib, maximum_mib) << 20;
+  return (top + kBlock - 1) / kBlock * kBlock + kBlock;
 }
 
 uint64_t HostMemAvailableMib() {

@@ -63,14 +63,18 @@ class VmmsDaemon {
 };
 
 // A process's memory from /proc/<pid>/smaps: total PSS, and the PSS of its
-// largest private anonymous mapping (the guest RAM reservation of a vmwp,
-// max_gpa bytes, which is far larger than any other mapping of the worker).
+// anonymous mappings exactly `guest_mapping_bytes` long (a vmwp's guest RAM
+// reservation; see GuestMappingBytes). 0 matches nothing.
 struct ProcessMemory {
   uint64_t pss_bytes = 0;
-  uint64_t largest_anon_pss_bytes = 0;
-  uint64_t largest_anon_size_bytes = 0;
+  uint64_t guest_pss_bytes = 0;
 };
-absl::StatusOr<ProcessMemory> ReadProcessMemory(pid_t pid);
+absl::StatusOr<ProcessMemory> ReadProcessMemory(pid_t pid, uint64_t guest_mapping_bytes);
+
+// The size of the guest RAM reservation vmwp maps for a VM (the partition's
+// max_gpa, worker/guest_loader.cc): max(maximum, startup) rounded up to
+// 128 MiB, plus one 128 MiB hot-add block.
+uint64_t GuestMappingBytes(uint64_t startup_mib, uint64_t maximum_mib);
 
 // MemAvailable from /proc/meminfo, MiB (0 if unreadable).
 uint64_t HostMemAvailableMib();
