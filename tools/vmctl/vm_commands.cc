@@ -180,7 +180,9 @@ bool Commands::FindVm(const Args& a, pb::CimInstance* vm, int* code) {
     *code = kExitUsage;
     return false;
   }
-  auto r = c_->Query(kNs, "SELECT * FROM Msvm_ComputerSystem WHERE ElementName = " + WqlString(name));
+  // Caption tells VMs from the host, which is a Msvm_ComputerSystem too.
+  auto r = c_->Query(kNs, "SELECT * FROM Msvm_ComputerSystem WHERE ElementName = " +
+                              WqlString(name) + " AND Caption = 'Virtual Machine'");
   if (!r.ok) {
     *code = Fail(r.error);
     return false;
@@ -269,7 +271,9 @@ int Commands::GetVm(const Args& a) {
   } else {
     auto r = c_->Enumerate(kNs, "Msvm_ComputerSystem");
     if (!r.ok) return Fail(r.error);
-    vms = std::move(r.value);
+    for (pb::CimInstance& cs : r.value) {
+      if (GetString(cs, "Caption").value_or("") == "Virtual Machine") vms.push_back(std::move(cs));  // not the host
+    }
   }
   // One GetSummaryInformation for the lot.
   std::vector<std::string> settings;

@@ -43,7 +43,7 @@ std::vector<std::string> AssociationProvider::Classes(absl::string_view ns) cons
   if (CiEquals(ns, kNsV1) || CiEquals(ns, kNsV2)) {
     return {"Msvm_SettingsDefineState", "Msvm_ElementSettingData",
             "Msvm_VirtualSystemSettingDataComponent", "Msvm_SystemDevice",
-            "Msvm_AffectedJobElement"};
+            "Msvm_AffectedJobElement", "Msvm_HostedDependency"};
   }
   return {};
 }
@@ -63,9 +63,14 @@ absl::StatusOr<std::vector<Instance>> AssociationProvider::Enumerate(const CallC
     return out;
   }
   ASSIGN_OR_RETURN(std::vector<VmView> vms, vms_->List());
+  const ObjectPath host = Ns(ComputerSystemPath(host_name_), ctx);
   for (const VmView& vm : vms) {
     const std::string& id = vm.record.id;
     ObjectPath cs = Ns(ComputerSystemPath(id), ctx);
+    if (CiEquals(cls, "Msvm_HostedDependency")) {
+      out.push_back(Pair(cls, "Antecedent", host, "Dependent", cs));
+      continue;
+    }
     ObjectPath vssd = Ns(SettingPath("Msvm_VirtualSystemSettingData",
                                      SettingInstanceId(id, SettingKind::kSystem)),
                          ctx);

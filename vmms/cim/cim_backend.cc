@@ -24,11 +24,11 @@ absl::StatusOr<std::unique_ptr<CimBackend>> MakeCimBackend(VmManager* manager,
   ASSIGN_OR_RETURN(b->registry, hv::cim::SchemaRegistry::LoadEmbedded());
   b->vms = std::make_unique<VmDirectory>(manager);
   std::vector<std::unique_ptr<ClassProvider>> providers;
-  providers.push_back(std::make_unique<SystemProvider>(b->vms.get()));
+  providers.push_back(std::make_unique<SystemProvider>(b->vms.get(), options.host_name));
   providers.push_back(std::make_unique<SettingsProvider>(b->vms.get()));
   providers.push_back(std::make_unique<JobProvider>(b->vms.get()));
   providers.push_back(std::make_unique<ManagementServiceProvider>(b->vms.get(), options.host_name));
-  providers.push_back(std::make_unique<AssociationProvider>(b->vms.get()));
+  providers.push_back(std::make_unique<AssociationProvider>(b->vms.get(), options.host_name));
   providers.push_back(std::make_unique<PerfProvider>(counters));
   providers.push_back(
       std::make_unique<InteropProvider>(b->registry->Namespaces(), options.host_name));

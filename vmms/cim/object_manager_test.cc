@@ -473,6 +473,46 @@ TEST_F(ObjectManagerTest, ModifyInstanceStoresThroughTheDomainOrRefusesByName) {
   EXPECT_EQ(Get("root/virtualization/v2", mem).Get("LocationIndicator"), nullptr);
 }
 
+TEST_F(ObjectManagerTest, TheHostIsAComputerSystemThatHostsEveryVm) {
+  std::string id = Define("guest", kDmMemory);
+  for (const char* ns : {"root/virtualization/v2", "root/virtualization"}) {
+    CallContext ctx = Ctx(ns);
+    auto all = om_->ExecQuery(ctx, "WQL", "SELECT * FROM Msvm_ComputerSystem");
+    ASSERT_TRUE(all.ok()) << all.status();
+    ASSERT_EQ(all->size(), 2u) << ns;
+    const Instance& host = (*all)[0].instance;
+    EXPECT_EQ(host.Get("Name")->AsString(), "testhost");
+    EXPECT_EQ(host.Get("Description")->AsString(), "Microsoft Hosting Computer System");
+    EXPECT_EQ(host.Get("Caption")->AsString(), "Hosting Computer System");
+    EXPECT_EQ(host.Get("EnabledState")->AsUnsigned(), 2u);
+    EXPECT_EQ((*all)[1].instance.Get("Name")->AsString(), id);
+    EXPECT_EQ((*all)[1].instance.Get("Description")->AsString(), "Microsoft Virtual Machine");
+    auto hosted = om_->ExecQuery(ctx, "WQL",
+                                 "ASSOCIATORS OF {Msvm_ComputerSystem.CreationClassName="
+                                 "\"Msvm_ComputerSystem\",Name=\"testhost\"} WHERE "
+                                 "AssocClass = Msvm_HostedDependency");
+    ASSERT_TRUE(hosted.ok()) << hosted.status();
+    ASSERT_EQ(hosted->size(), 1u);
+    EXPECT_EQ(hosted->at(0).instance.Get("Name")->AsString(), id);
+    auto host_of = om_->Associators(ctx, ComputerSystemPath(id), {"Msvm_HostedDependency", "", "Dependent", "Antecedent"},
+                                    std::nullopt, false);
+    ASSERT_TRUE(host_of.ok()) << host_of.status();
+    ASSERT_EQ(host_of->size(), 1u);
+    EXPECT_EQ(host_of->at(0).instance.Get("Name")->AsString(), "testhost");
+    // The host's state is not vmms's to change.
+    auto rsc = om_->InvokeMethod(ctx, ComputerSystemPath("testhost"), "RequestStateChange",
+                                 {{"RequestedState", Value::Unsigned(hv::cim::CimType::kUint16, 3)}});
+    ASSERT_TRUE(rsc.ok()) << rsc.status();
+    EXPECT_EQ(rsc->return_value, 32770u);
+    EXPECT_NE(rsc->error_description.find("hosting computer system"), std::string::npos);
+  }
+  // Only VMs have settings: the host is not a VM anywhere else.
+  auto settings = om_->EnumerateInstances(Ctx("root/virtualization/v2"),
+                                          "Msvm_VirtualSystemSettingData", true, std::nullopt);
+  ASSERT_TRUE(settings.ok());
+  EXPECT_EQ(settings->size(), 1u);
+}
+
 TEST_F(ObjectManagerTest, SummaryInformationHonoursTheVersionsCodes) {
   std::string id = Define("sum", kDmMemory);
   auto codes = [](std::vector<uint64_t> c) {

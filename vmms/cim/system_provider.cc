@@ -46,11 +46,34 @@ absl::StatusOr<Instance> SystemProvider::Build(const CallContext& ctx, absl::str
                       absl::StrCat("class '", cls, "' is not served by the system provider"));
 }
 
+bool SystemProvider::IsHost(const hv::cim::ObjectPath& path) const {
+  return CiEquals(path.class_name, "Msvm_ComputerSystem") &&
+         CiEquals(StringKey(path, "Name"), host_name_);
+}
+
+Instance SystemProvider::HostInstance(const CallContext& ctx) const {
+  const hv::cim::Schema& s = *ctx.newest;
+  Instance inst("Msvm_ComputerSystem");
+  SetIf(s, inst, "CreationClassName", Str("Msvm_ComputerSystem"));
+  SetIf(s, inst, "Name", Str(host_name_));
+  SetIf(s, inst, "ElementName", Str(host_name_));
+  SetIf(s, inst, "Caption", Str("Hosting Computer System"));
+  SetIf(s, inst, "Description", Str("Microsoft Hosting Computer System"));
+  SetIf(s, inst, "NameFormat", Str("DNS"));
+  SetIf(s, inst, "EnabledState", U16(2));     // Enabled
+  SetIf(s, inst, "RequestedState", U16(12));  // Not Applicable
+  SetIf(s, inst, "EnabledDefault", U16(2));
+  SetIf(s, inst, "HealthState", U16(5));      // OK
+  SetIf(s, inst, "OperationalStatus", hv::cim::Value::Array(hv::cim::CimType::kUint16, {uint64_t{2}}));
+  return inst;
+}
+
 absl::StatusOr<std::vector<Instance>> SystemProvider::Enumerate(const CallContext& ctx,
                                                                 absl::string_view cls) {
   ASSIGN_OR_RETURN(std::vector<VmView> vms, vms_->List());
   std::vector<Instance> out;
-  out.reserve(vms.size());
+  out.reserve(vms.size() + 1);
+  if (CiEquals(cls, "Msvm_ComputerSystem")) out.push_back(HostInstance(ctx));
   for (const VmView& vm : vms) {
     ASSIGN_OR_RETURN(Instance inst, Build(ctx, cls, vm));
     out.push_back(std::move(inst));
@@ -60,6 +83,12 @@ absl::StatusOr<std::vector<Instance>> SystemProvider::Enumerate(const CallContex
 
 absl::StatusOr<Instance> SystemProvider::Get(const CallContext& ctx,
                                              const hv::cim::ObjectPath& path) {
+  if (IsHost(path)) {
+    Instance host = HostInstance(ctx);
+    absl::StatusOr<hv::cim::ObjectPath> p = host.Path(*ctx.newest->FindClass("Msvm_ComputerSystem"));
+    if (p.ok() && SameObject(*p, path)) return host;
+    return MakeCimError(CimStatusCode::kNotFound, absl::StrCat("no instance ", path.ToWbemUri()));
+  }
   // Only the VM named by the key is read, not the whole list.
   std::string id = CiEquals(path.class_name, "Msvm_ComputerSystem") ? StringKey(path, "Name")
                                                                      : StringKey(path, "SystemName");
@@ -82,8 +111,8 @@ absl::StatusOr<Instance> SystemProvider::Get(const CallContext& ctx,
 
 absl::Status SystemProvider::Modify(const CallContext& ctx, const hv::cim::ObjectPath& path,
                                     const std::vector<hv::cim::PropertyValue>& changes) {
-  if (!CiEquals(path.class_name, "Msvm_ComputerSystem")) {
-    return ClassProvider::Modify(ctx, path, changes);
+  if (!CiEquals(path.class_name, "Msvm_ComputerSystem") || IsHost(path)) {
+    return ClassProvider::Modify(ctx, path, changes);  // nothing stored for the host
   }
   VmSystemChange change;
   for (const hv::cim::PropertyValue& pv : changes) {
@@ -121,6 +150,13 @@ absl::StatusOr<MethodResult> SystemProvider::Invoke(const CallContext& ctx,
   ASSIGN_OR_RETURN(Instance cs, Get(ctx, path));
   const std::string id = cs.Get("Name")->AsString();
   MethodResult result;
+  if (IsHost(path)) {
+    result.return_value = static_cast<uint32_t>(StateChangeReturn::kNotSupported);
+    result.error_description = absl::StrCat("the hosting computer system '", host_name_,
+                                            "' is not a virtual machine; vmms does not change "
+                                            "its state");
+    return result;
+  }
   const MethodArg* rs = FindArg(args, "RequestedState");
   if (rs == nullptr || rs->value.is_null()) {
     result.return_value = static_cast<uint32_t>(StateChangeReturn::kInvalidParameter);

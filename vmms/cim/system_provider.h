@@ -1,5 +1,9 @@
 // Provider of the virtual-system family in root/virtualization and
-// root/virtualization/v2: Msvm_ComputerSystem (one per VM, Name = GUID),
+// root/virtualization/v2: Msvm_ComputerSystem (one per VM, Name = GUID,
+// Caption "Virtual Machine"; plus the host itself, as on Hyper-V: Name = the
+// host name, Caption "Hosting Computer System", Description "Microsoft
+// Hosting Computer System", always Enabled; its state is not vmms's to
+// change, so RequestStateChange on it is Not Supported (32770)),
 // and its devices Msvm_Memory and Msvm_HeartbeatComponent; the method
 // Msvm_ComputerSystem.RequestStateChange (v2 2, 3, 4, 6, 9, 10, 11; v1 2, 3,
 // 10, 32768 pause, 32769 save), which starts a job and returns 4096 with a
@@ -15,7 +19,9 @@ namespace hv::vmms::cim {
 
 class SystemProvider : public ClassProvider {
  public:
-  explicit SystemProvider(VmDirectory* vms) : vms_(vms) {}
+  // `host_name` names the hosting Msvm_ComputerSystem.
+  SystemProvider(VmDirectory* vms, std::string host_name)
+      : vms_(vms), host_name_(std::move(host_name)) {}
   std::vector<std::string> Classes(absl::string_view name_space) const override;
   absl::StatusOr<std::vector<hv::cim::Instance>> Enumerate(const CallContext& ctx,
                                                            absl::string_view cls) override;
@@ -33,7 +39,11 @@ class SystemProvider : public ClassProvider {
  private:
   absl::StatusOr<hv::cim::Instance> Build(const CallContext& ctx, absl::string_view cls,
                                           const VmView& vm);
+  bool IsHost(const hv::cim::ObjectPath& path) const;
+  hv::cim::Instance HostInstance(const CallContext& ctx) const;
+
   VmDirectory* const vms_;
+  const std::string host_name_;
 };
 
 }  // namespace hv::vmms::cim

@@ -2,6 +2,8 @@
 // whole VM lifecycle through CIM alone, v1 and v2 over the same VM, the
 // RTM-pinned write that must not erase Dynamic Memory settings, WQL and
 // associations, job polling to completion and to failure, and bad input.
+#include <unistd.h>
+
 #include <chrono>
 #include <iostream>
 #include <thread>
@@ -539,16 +541,34 @@ TEST_F(CimGrpcTest, CimWritesSurviveAVmmsRestartAndUnstorableOnesAreRefusedByNam
   EXPECT_EQ(S(v1cs, "PrimaryOwnerName"), "ops team");
 }
 
-// DestroySystem of a running VM does real work (stop the worker, then
+// The host is a Msvm_ComputerSystem hosting the VMs. DestroySystem of a
+// running VM does real work (stop the worker, then
 // delete), so it returns 4096 with a job, as Hyper-V does; of an Off VM it
 // completes at once (0). Adding or removing the one memory / processor
 // setting is Not Supported: v2 1, v1 32770, with a description.
-TEST_F(CimGrpcTest, DestroyOfARunningVmIsAJobAndAddRemoveAreNotSupported) {
+TEST_F(CimGrpcTest, HostIsAComputerSystemDestroyOfARunningVmIsAJobAddRemoveNotSupported) {
   StartVmms();
   pb::ObjectPath vm = Define("doomed", 256, 128, 512);
   const std::string id = IdOf(vm);
   const std::string mem_iid = S(Memory(id), "InstanceID");
   pb::InvokeMethodResponse resp;
+  // As on Hyper-V, the host is a Msvm_ComputerSystem beside the VMs, and it
+  // hosts them (Msvm_HostedDependency).
+  std::vector<pb::CimInstance> systems;
+  ASSERT_TRUE(Query(kV2, "SELECT * FROM Msvm_ComputerSystem", &systems).status.ok());
+  ASSERT_EQ(systems.size(), 2u);
+  char host_name[256] = {};
+  ASSERT_EQ(gethostname(host_name, sizeof(host_name) - 1), 0);
+  EXPECT_EQ(S(systems[0], "Name"), host_name);
+  EXPECT_EQ(S(systems[0], "Description"), "Microsoft Hosting Computer System");
+  EXPECT_EQ(S(systems[1], "Name"), id);
+  std::vector<pb::CimInstance> hosted;
+  ASSERT_TRUE(Query(kV2,
+                    "ASSOCIATORS OF {Msvm_ComputerSystem.CreationClassName=\"Msvm_ComputerSystem\","
+                    "Name=\"" + std::string(host_name) + "\"} WHERE AssocClass = Msvm_HostedDependency",
+                    &hosted).status.ok());
+  ASSERT_EQ(hosted.size(), 1u);
+  EXPECT_EQ(S(hosted[0], "Name"), id);
   // AddResourceSettings / AddVirtualSystemResources.
   const std::string extra_memory =
       "instance of Msvm_MemorySettingData { VirtualQuantity = 128; };";
