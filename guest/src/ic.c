@@ -6,7 +6,7 @@
 
 static vmbus_channel *hb, *wl;
 static uint8_t buf[512] __attribute__((aligned(8)));
-static uint64_t next_status;
+static uint64_t next_status, reported_held;
 
 /* The IC versions this guest speaks, most preferred first (Linux hv_utils:
  * framework 3.0 and 1.0, heartbeat 3.0 and 1.0). */
@@ -67,6 +67,7 @@ static void send_workload_status(void) {
   hv_workload_status s;
   memset(&s, 0, sizeof(s));
   workload_fill_status(&s);
+  reported_held = s.held_pages;
   vmbus_send(wl, &s, sizeof(s));
 }
 
@@ -94,7 +95,10 @@ uint64_t ic_poll(uint64_t now) {
     workload_command(c->text);
     send_workload_status();
   }
-  if (wl && now >= next_status) {
+  /* A change of held memory is reported at once, so a host sampling the
+   * status sees every step of a pattern, not only the ones that happen to
+   * fall on the periodic report. */
+  if (wl && (now >= next_status || workload_held_pages() != reported_held)) {
     send_workload_status();
     next_status = now + 1000 * HV_MS;
   }
