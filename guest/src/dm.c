@@ -70,9 +70,11 @@ static void send_status(void) {
   memset(&s, 0, sizeof(s));
   header(&s.hdr, DM_STATUS_REPORT, sizeof(s));
   s.num_avail = pmm_free_pages();
-  /* Committed: workload + kernel + ballooned pages (Linux counts ballooned
-   * pages as committed; hyperv.md §1). */
-  s.num_committed = workload_held_pages() + pmm_kernel_pages() + pmm_ballooned_pages();
+  /* Committed: what the workload wants (held, or more while the guest is
+   * short) + kernel + ballooned pages (Linux counts ballooned pages as
+   * committed; hyperv.md §1). A guest short of memory thus reports a pressure
+   * above 100, as a Linux guest's Committed_AS does. */
+  s.num_committed = workload_demand_pages() + pmm_kernel_pages() + pmm_ballooned_pages();
   vmbus_send(dm, &s, sizeof(s));
 }
 

@@ -117,9 +117,23 @@ int workload_command(const char* text) {
   return 0;
 }
 
+/* Memory the workload asked for but could not get (the guest was full) is
+ * asked for again every 100 ms, as a process whose pages fault in gets them
+ * once the host has added memory. Returns when to try again, or ~0. */
+static uint64_t retry_short(uint64_t now) {
+  static uint64_t retry_at;
+  if (held >= wanted) return ~0ull;
+  if (now >= retry_at) {
+    grow(wanted - held);
+    retry_at = now + 100 * HV_MS;
+  }
+  return held < wanted ? retry_at : ~0ull;
+}
+
 uint64_t workload_step(uint64_t now) {
-  if (mode == kHold) return ~0ull;
-  if (now < next_at) return next_at;
+  const uint64_t retry = retry_short(now);
+  if (mode == kHold) return retry;
+  if (now < next_at) return next_at < retry ? next_at : retry;
   next_at = now + period * HV_MS;
   switch (mode) {
     case kRamp:
@@ -168,3 +182,5 @@ void workload_fill_status(hv_workload_status* s) {
 }
 
 uint64_t workload_held_pages(void) { return held; }
+
+uint64_t workload_demand_pages(void) { return held > wanted ? held : wanted; }

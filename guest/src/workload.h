@@ -17,5 +17,9 @@ int workload_command(const char* text);
 uint64_t workload_step(uint64_t now);
 void workload_fill_status(hv_workload_status* s);
 uint64_t workload_held_pages(void);
+/* What the workload wants: what it holds, or more if it asked for memory the
+ * guest could not give yet (reported as committed, like Linux's Committed_AS,
+ * which counts commitments beyond what is resident). */
+uint64_t workload_demand_pages(void);
 
 #endif /* HV_GUEST_WORKLOAD_H_ */
