@@ -153,6 +153,15 @@ class VmManager {
   };
 
   absl::StatusOr<VmRecord> ChangeState(const VmRecord& vm, VmState state, absl::string_view why);
+  // Starts a job on `vm`: makes its transitional state `during` and the job
+  // (Running, with `job_type` and `description`) durable before the caller
+  // hears of them, records `event`, then runs `run(job, vm in `during`)` on a
+  // job thread. Fails with kSystemNotAvailable while vmms shuts down, or with
+  // the store's error; nothing runs then.
+  absl::StatusOr<JobRecord> LaunchJob(const VmRecord& vm, uint32_t job_type,
+                                      std::string description, VmState during,
+                                      absl::string_view event,
+                                      std::function<void(JobRecord, VmRecord)> run);
   void RunJob(JobRecord job, VmRecord vm, VmState from, RequestedState request,
               TransitionPlan plan);
   void RunDestroyJob(JobRecord job, VmRecord vm, VmState from);

@@ -26,34 +26,10 @@ absl::StatusOr<std::optional<JobRecord>> VmManager::DestroySystem(absl::string_v
         refusal->code);
   }
   const TransitionPlan p = std::get<TransitionPlan>(plan);
-  JobRecord job;
-  job.id = NewGuid();
-  job.vm_id = vm.id;
-  job.job_type = kDestroySystemJobType;
-  job.description = absl::StrCat("Destroy vm '", vm.name, "'");
-  job.state = JobState::kRunning;
-  job.created_unix_ms = Now();
-  {
-    absl::MutexLock lock(&mu_);
-    if (!accepting_) {
-      return WithReturnCode(absl::UnavailableError("vmms is shutting down"),
-                            StateChangeReturn::kSystemNotAvailable);
-    }
-    ++jobs_running_;
-  }
-  absl::StatusOr<VmRecord> during = ChangeState(vm, p.during, job.description);
-  absl::Status put = during.ok() ? store_->PutJob(job) : during.status();
-  if (!put.ok()) {
-    absl::MutexLock lock(&mu_);
-    --jobs_running_;
-    return put;
-  }
-  Event(vm.id, "method", absl::StrCat("DestroySystem job ", job.id));
-  absl::MutexLock lock(&mu_);
-  job_threads_.emplace_back([this, job, vm = *during, from = vm.state]() mutable {
-    RunDestroyJob(std::move(job), std::move(vm), from);
-  });
-  return job;
+  return LaunchJob(vm, kDestroySystemJobType, absl::StrCat("Destroy vm '", vm.name, "'"), p.during,
+                   "DestroySystem job", [this, from = vm.state](JobRecord job, VmRecord during) {
+                     RunDestroyJob(std::move(job), std::move(during), from);
+                   });
 }
 
 void VmManager::RunDestroyJob(JobRecord job, VmRecord vm, VmState from) {

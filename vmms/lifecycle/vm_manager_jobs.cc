@@ -23,11 +23,22 @@ absl::StatusOr<JobRecord> VmManager::RequestStateChange(absl::string_view id, ui
   }
   const TransitionPlan p = std::get<TransitionPlan>(plan);
   const RequestedState request = static_cast<RequestedState>(requested);
+  return LaunchJob(vm, requested, absl::StrCat(ToString(request), " vm '", vm.name, "'"), p.during,
+                   absl::StrCat("RequestStateChange(", requested, ") job"),
+                   [this, from = vm.state, request, p](JobRecord job, VmRecord during) {
+                     RunJob(std::move(job), std::move(during), from, request, p);
+                   });
+}
+
+absl::StatusOr<JobRecord> VmManager::LaunchJob(const VmRecord& vm, uint32_t job_type,
+                                               std::string description, VmState during,
+                                               absl::string_view event,
+                                               std::function<void(JobRecord, VmRecord)> run) {
   JobRecord job;
   job.id = NewGuid();
   job.vm_id = vm.id;
-  job.job_type = requested;
-  job.description = absl::StrCat(ToString(request), " vm '", vm.name, "'");
+  job.job_type = job_type;
+  job.description = std::move(description);
   job.state = JobState::kRunning;
   job.created_unix_ms = Now();
   {
@@ -39,17 +50,17 @@ absl::StatusOr<JobRecord> VmManager::RequestStateChange(absl::string_view id, ui
     ++jobs_running_;
   }
   // The transitional state and the job are durable before the client hears of them.
-  absl::StatusOr<VmRecord> during = ChangeState(vm, p.during, job.description);
-  absl::Status put = during.ok() ? store_->PutJob(job) : during.status();
+  absl::StatusOr<VmRecord> changed = ChangeState(vm, during, job.description);
+  absl::Status put = changed.ok() ? store_->PutJob(job) : changed.status();
   if (!put.ok()) {
     absl::MutexLock lock(&mu_);
     --jobs_running_;
     return put;
   }
-  Event(vm.id, "method", absl::StrCat("RequestStateChange(", requested, ") job ", job.id));
+  Event(vm.id, "method", absl::StrCat(event, " ", job.id));
   absl::MutexLock lock(&mu_);
-  job_threads_.emplace_back([this, job, vm = *during, from = vm.state, request, p]() mutable {
-    RunJob(std::move(job), std::move(vm), from, request, p);
+  job_threads_.emplace_back([run = std::move(run), job, vm = *changed]() mutable {
+    run(std::move(job), std::move(vm));
   });
   return job;
 }
