@@ -103,7 +103,7 @@ TYPED_TEST(DynmemTest, GuestNegotiatesAndReportsPressure) {
   EXPECT_GT(st.pressure_current, 10u);
   EXPECT_GT(st.guest_available_pages, 128 * kPagesPerMiB);
   EXPECT_TRUE(vm->WaitFor(
-      [&] { return vm->heartbeat().Status().state == HeartbeatState::kOk; }, absl::Seconds(10)));
+      [&] { return vm->heartbeat().Status().state == HeartbeatState::kOk; }, absl::Seconds(30)));
   EXPECT_NE(vm->serial().find("dm: active"), std::string::npos) << vm->serial();
   EXPECT_EQ(vm->dm().counters().malformed + vm->dm().counters().unexpected, 0u);
 }

@@ -140,8 +140,11 @@ TEST_F(VmwpTest, BootsServesOwnerOnlySocketAndStopsCleanlyOnSigterm) {
   std::string serial;
   ASSERT_TRUE(WaitSerial(vm->stub(), "hv-guest: running", absl::Seconds(30), &serial)) << serial;
 
-  // Status stream: DM active, host accounting filled in.
-  auto r = vm->WaitStatus(DmActive, absl::Seconds(30));
+  // Status stream: DM active, heartbeat OK (it first negotiates its IC
+  // version, so it may come a round after DM), host accounting filled in.
+  auto r = vm->WaitStatus(
+      [](const pb::StatusReport& r) { return DmActive(r) && r.heartbeat() == pb::HEARTBEAT_OK; },
+      absl::Seconds(30));
   ASSERT_TRUE(r.has_value());
   EXPECT_EQ(r->state(), pb::VM_STATE_RUNNING);
   EXPECT_EQ(r->assigned_mib(), 256u);
