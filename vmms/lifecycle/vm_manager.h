@@ -60,6 +60,11 @@ struct VmManagerOptions {
   absl::Duration balancer_interval = absl::Seconds(1);
   // Cooperative shutdown wait before a hard power-off. Default 10 s.
   absl::Duration shutdown_timeout = absl::Seconds(10);
+  // How long a Save waits for the saved worker to exit before it completes.
+  // The worker exits after answering Save, and until then it still listens on
+  // the socket a restore reuses (a restore would be refused "socket in use").
+  // Default 10 s; a worker that takes longer is logged and not waited for.
+  absl::Duration saved_worker_exit_timeout = absl::Seconds(10);
   // On Stop(): true turns every VM off; false (default) leaves them running
   // for the next vmms to re-adopt.
   bool stop_vms_on_exit = false;
@@ -150,6 +155,7 @@ class VmManager {
     int64_t first_dm_active_ms = 0;   // VmView::first_dm_active_unix_ms
     uint64_t startup_mib = 0;  // counted as assigned until the first status arrives
     bool expect_exit = false;  // set before TurnOff/Save/Shutdown
+    bool exited = false;       // that ordered stop's exit was seen
   };
 
   absl::StatusOr<VmRecord> ChangeState(const VmRecord& vm, VmState state, absl::string_view why);

@@ -172,6 +172,18 @@ absl::Status VmManager::StopWorker(VmRecord& vm, RequestedState how) {
     if (it != runtime_.end()) it->second.expect_exit = false;
     return s;
   }
+  if (how == RequestedState::kSave) {
+    // The saved worker still listens on the socket a restore reuses until it
+    // has exited: the Save ends only then (VmManagerOptions).
+    auto it = runtime_.find(vm.id);
+    if (it != runtime_.end() &&
+        !mu_.AwaitWithTimeout(absl::Condition(+[](Runtime* rt) { return rt->exited; }, &it->second),
+                              options_.saved_worker_exit_timeout)) {
+      mu_.Unlock();
+      Event(vm.id, "save", "the saved worker had not exited when the Save completed");
+      mu_.Lock();
+    }
+  }
   runtime_.erase(vm.id);
   store_->DeleteWorker(vm.id).IgnoreError();
   return absl::OkStatus();

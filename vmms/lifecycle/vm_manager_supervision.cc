@@ -21,7 +21,11 @@ void VmManager::OnExit(const std::string& vm_id, const WorkerExit& exit) {
   {
     absl::MutexLock lock(&mu_);
     auto it = runtime_.find(vm_id);
-    if (it == runtime_.end() || it->second.expect_exit) return;  // an ordered stop
+    if (it == runtime_.end()) return;
+    if (it->second.expect_exit) {  // an ordered stop; a Save waits for this
+      if (exit.pid == 0 || it->second.worker.pid == exit.pid) it->second.exited = true;
+      return;
+    }
     // An earlier worker of this VM: a saved worker exits after Save returned,
     // and its exit may be seen only once the restoring worker is registered.
     // That is not the current worker dying (it used to turn a restored VM Off).

@@ -97,6 +97,7 @@ class VmManagerTest : public ::testing::Test {
     o.state_dir = (dir_ / "state").string();
     o.budget_mib = budget;
     o.balancer_interval = absl::ZeroDuration();
+    o.saved_worker_exit_timeout = absl::ZeroDuration();  // fake workers never exit
     manager_ = std::make_unique<VmManager>(store_.get(), &factory_, o);
     ASSERT_TRUE(manager_->Start().ok());
   }
