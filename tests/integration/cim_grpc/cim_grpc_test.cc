@@ -631,13 +631,7 @@ TEST_F(CimGrpcTest, HostIsAComputerSystemDestroyOfARunningVmIsAJobAddRemoveNotSu
     if (o.name() == "Job") job = o.value().elements(0).reference_value();
   }
   ASSERT_EQ(job.class_name(), "Msvm_ConcreteJob");
-  pb::CimInstance j;
-  for (int i = 0; i < 600; ++i) {
-    j.Clear();
-    ASSERT_TRUE(Get(job, &j).status.ok());
-    if (U(j, "JobState") != 3 && U(j, "JobState") != 4) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  }
+  const pb::CimInstance j = WaitJob(resp);
   EXPECT_EQ(U(j, "JobState"), 7u) << S(j, "ErrorDescription");
   pb::CimInstance gone;
   EXPECT_EQ(Get(WithNs(vm, kV2), &gone).cim_code, 6);
