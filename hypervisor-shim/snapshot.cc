@@ -1,5 +1,8 @@
 #include "hypervisor-shim/snapshot.h"
 
+#include <sys/mman.h>
+
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -41,6 +44,19 @@ bool BackendOwned(uint64_t gpa) {
          (gpa >= HV_BOOT_HYPERCALL_PAGE_GPA && gpa < HV_BOOT_HYPERCALL_PAGE_GPA + kPageSize);
 }
 
+bool IsZeroPage(const uint8_t* page) {
+  static constexpr uint8_t kZero[kPageSize] = {};
+  return memcmp(page, kZero, kPageSize) == 0;
+}
+
+// Which pages of [host, host+size) are resident (mincore(2)); a page it cannot
+// tell about counts as resident, so the caller copies it.
+std::vector<unsigned char> ResidentPages(uint8_t* host, uint64_t size) {
+  std::vector<unsigned char> vec((size + kPageSize - 1) / kPageSize, 1);
+  if (mincore(host, size, vec.data()) != 0) std::fill(vec.begin(), vec.end(), 1);
+  return vec;
+}
+
 struct FileCloser {
   void operator()(FILE* f) const { fclose(f); }
 };
@@ -56,6 +72,23 @@ absl::Status Write(FILE* f, const void* data, size_t size, const std::string& pa
 absl::Status Read(FILE* f, void* data, size_t size, const std::string& path) {
   if (size != 0 && fread(data, 1, size, f) != size) {
     return absl::DataLossError(absl::StrFormat("snapshot '%s': truncated", path));
+  }
+  return absl::OkStatus();
+}
+
+// Copies one region's pages from the file. A zero page whose host page is not
+// resident is skipped: a fresh mapping reads as zero already, and touching it
+// would make the restored VM's whole RAM resident (only the pages the guest
+// had dirtied cost host memory after a restore, as before the save).
+absl::Status RestoreRegionPages(FILE* f, const MemoryRegion& r, uint8_t* host,
+                                const std::string& path) {
+  std::vector<unsigned char> resident = ResidentPages(host, r.size);
+  for (uint64_t at = 0; at < r.size; at += kPageSize) {
+    uint8_t page[kPageSize];
+    RETURN_IF_ERROR(Read(f, page, kPageSize, path));
+    if (BackendOwned(r.gpa + at)) continue;
+    if (!(resident[at / kPageSize] & 1) && IsZeroPage(page)) continue;
+    memcpy(host + at, page, kPageSize);
   }
   return absl::OkStatus();
 }
@@ -199,11 +232,7 @@ absl::Status RestoreSnapshot(Partition& fresh, const std::string& path) {
   for (const auto& [r, offset] : regions) {
     ASSIGN_OR_RETURN(uint8_t * host, fresh.HostPointer(r.gpa, r.size));
     fseek(f.get(), offset, SEEK_SET);
-    for (uint64_t at = 0; at < r.size; at += kPageSize) {
-      uint8_t page[kPageSize];
-      RETURN_IF_ERROR(Read(f.get(), page, kPageSize, path));
-      if (!BackendOwned(r.gpa + at)) memcpy(host + at, page, kPageSize);
-    }
+    RETURN_IF_ERROR(RestoreRegionPages(f.get(), r, host, path));
     RETURN_IF_ERROR(fresh.NotifyCodeWritten(r.gpa, r.size));
   }
   fresh.RestoreTimeRefCount(h.time_ref_count);
