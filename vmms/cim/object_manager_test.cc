@@ -3,6 +3,8 @@
 // no vmwp. The gRPC path and real workers are in tests/integration/cim_*.
 #include "vmms/cim/object_manager.h"
 
+#include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <map>
 
@@ -49,6 +51,51 @@ class FakeFactory : public WorkerFactory {
   int next_pid = 1000;
 };
 
+// Forwards to a real store and counts the job queries, so a test can tell a
+// per-VM lookup from a scan of the whole jobs table.
+class CountingStore : public VmStore {
+ public:
+  explicit CountingStore(std::unique_ptr<VmStore> s) : s_(std::move(s)) {}
+  absl::StatusOr<VmRecord> CreateVm(const VmRecord& vm, const EventRecord& e) override {
+    return s_->CreateVm(vm, e);
+  }
+  absl::StatusOr<VmRecord> GetVm(absl::string_view id) override { return s_->GetVm(id); }
+  absl::StatusOr<VmRecord> GetVmByName(absl::string_view n) override { return s_->GetVmByName(n); }
+  absl::StatusOr<std::vector<VmRecord>> ListVms() override { return s_->ListVms(); }
+  absl::StatusOr<VmRecord> UpdateVm(const VmRecord& vm, const EventRecord& e) override {
+    return s_->UpdateVm(vm, e);
+  }
+  absl::Status DeleteVm(absl::string_view id, const EventRecord& e) override {
+    return s_->DeleteVm(id, e);
+  }
+  absl::Status PutWorker(const WorkerRecord& w) override { return s_->PutWorker(w); }
+  absl::Status DeleteWorker(absl::string_view id) override { return s_->DeleteWorker(id); }
+  absl::StatusOr<std::vector<WorkerRecord>> ListWorkers() override { return s_->ListWorkers(); }
+  absl::Status PutJob(const JobRecord& j) override { return s_->PutJob(j); }
+  absl::StatusOr<JobRecord> GetJob(absl::string_view id) override { return s_->GetJob(id); }
+  absl::StatusOr<std::vector<JobRecord>> ListJobs() override {
+    ++list_jobs;
+    return s_->ListJobs();
+  }
+  absl::StatusOr<int64_t> LatestJobFinish(absl::string_view vm_id, uint32_t type,
+                                          JobState state) override {
+    ++latest_job_finish;
+    return s_->LatestJobFinish(vm_id, type, state);
+  }
+  absl::StatusOr<int> RemoveExpiredJobs(int64_t now) override { return s_->RemoveExpiredJobs(now); }
+  absl::StatusOr<int64_t> AppendEvent(const EventRecord& e) override { return s_->AppendEvent(e); }
+  absl::StatusOr<std::vector<EventRecord>> ListEvents(absl::string_view vm_id, int64_t after,
+                                                      int limit) override {
+    return s_->ListEvents(vm_id, after, limit);
+  }
+  absl::StatusOr<std::string> IntegrityCheck() override { return s_->IntegrityCheck(); }
+  std::atomic<int> list_jobs{0};
+  std::atomic<int> latest_job_finish{0};
+
+ private:
+  std::unique_ptr<VmStore> s_;
+};
+
 class ObjectManagerTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -57,7 +104,9 @@ class ObjectManagerTest : public ::testing::Test {
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
-    store_ = *OpenSqliteVmStore({(dir_ / "vmms.db").string()});
+    auto counting = std::make_unique<CountingStore>(*OpenSqliteVmStore({(dir_ / "vmms.db").string()}));
+    counting_ = counting.get();
+    store_ = std::move(counting);
     VmManagerOptions o;
     o.state_dir = (dir_ / "state").string();
     o.budget_mib = 8192;
@@ -112,6 +161,7 @@ class ObjectManagerTest : public ::testing::Test {
 
   fs::path dir_;
   std::unique_ptr<VmStore> store_;
+  CountingStore* counting_ = nullptr;  // store_, with its job query counts
   FakeFactory factory_;
   counters::CounterRegistry counters_;
   std::unique_ptr<VmManager> manager_;
@@ -300,6 +350,45 @@ TEST_F(ObjectManagerTest, BadInputGetsThePreciseCimError) {
   }
   // Nothing changed.
   EXPECT_EQ(Get("root/virtualization/v2", MemPath(id)).Get("VirtualQuantity")->AsUnsigned(), 1024u);
+}
+
+// Finding 2 of docs/scale/README.md: each Msvm_ComputerSystem instance used
+// to list the whole jobs table to find when its VM started, so enumerating
+// was O(VMs x jobs). Now each running VM costs one indexed lookup.
+TEST_F(ObjectManagerTest, EnumeratingSystemsLooksUpEachStartInsteadOfListingJobs) {
+  CallContext v2 = Ctx("root/virtualization/v2");
+  std::vector<std::string> ids;
+  for (int i = 0; i < 3; ++i) {
+    ids.push_back(Define("run" + std::to_string(i), kDmMemory));
+    auto start = om_->InvokeMethod(v2, ComputerSystemPath(ids.back()), "RequestStateChange",
+                                   {{"RequestedState", Value::Unsigned(hv::cim::CimType::kUint16, 2)}});
+    ASSERT_TRUE(start.ok()) << start.status();
+    ASSERT_EQ(start->return_value, 4096u);
+    auto job = manager_->WaitJob(StringKey(start->out.at(0).value.AsReference(), "InstanceID"),
+                                 absl::Seconds(30));
+    ASSERT_TRUE(job.ok()) << job.status();
+    ASSERT_EQ(job->state, JobState::kCompleted);
+  }
+  Define("off", kDmMemory);  // no worker: no lookup at all
+  counting_->list_jobs = 0;
+  counting_->latest_job_finish = 0;
+  auto all = om_->EnumerateInstances(v2, "Msvm_ComputerSystem", true, std::nullopt);
+  ASSERT_TRUE(all.ok()) << all.status();
+  EXPECT_EQ(counting_->list_jobs.load(), 0);
+  EXPECT_EQ(counting_->latest_job_finish.load(), 3);
+  int running = 0;
+  for (const auto& s : *all) {
+    const Value* on = s.instance.Get("OnTimeInMilliseconds");
+    if (std::find(ids.begin(), ids.end(), s.instance.Get("Name")->AsString()) == ids.end()) continue;
+    ++running;
+    ASSERT_NE(on, nullptr);
+  }
+  EXPECT_EQ(running, 3);
+  // GetInstance: one lookup, no scan.
+  counting_->latest_job_finish = 0;
+  Get("root/virtualization/v2", ComputerSystemPath(ids[0]));
+  EXPECT_EQ(counting_->list_jobs.load(), 0);
+  EXPECT_EQ(counting_->latest_job_finish.load(), 1);
 }
 
 TEST_F(ObjectManagerTest, StateChangeJobsInBothNumberings) {

@@ -132,6 +132,9 @@ class VmManager {
   absl::StatusOr<JobRecord> RequestStateChange(absl::string_view id, uint32_t requested_state);
   absl::StatusOr<JobRecord> GetJob(absl::string_view job_id);
   absl::StatusOr<std::vector<JobRecord>> ListJobs();
+  // When `vm_id`'s latest completed start job finished (unix ms), 0 if it
+  // has none. One indexed store lookup; does not expire jobs.
+  absl::StatusOr<int64_t> LastCompletedStartMs(absl::string_view vm_id);
   // Waits until the job is no longer Running; returns its final record.
   absl::StatusOr<JobRecord> WaitJob(absl::string_view job_id, absl::Duration timeout);
 

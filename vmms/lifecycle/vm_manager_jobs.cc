@@ -196,6 +196,11 @@ absl::StatusOr<std::vector<JobRecord>> VmManager::ListJobs() {
   return store_->ListJobs();
 }
 
+absl::StatusOr<int64_t> VmManager::LastCompletedStartMs(absl::string_view vm_id) {
+  return store_->LatestJobFinish(vm_id, static_cast<uint32_t>(RequestedState::kStart),
+                                 JobState::kCompleted);
+}
+
 absl::StatusOr<JobRecord> VmManager::WaitJob(absl::string_view id, absl::Duration timeout) {
   absl::Time deadline = absl::Now() + timeout;
   while (true) {

@@ -92,6 +92,12 @@ CREATE TABLE vm_strings (
 );
 )sql";
 
+// Schema version 3: jobs by VM, so per-VM job questions (when did this VM
+// last start?) are an index lookup instead of a scan of the jobs table.
+constexpr char kSchemaV3[] = R"sql(
+CREATE INDEX IF NOT EXISTS jobs_by_vm ON jobs(vm_id, job_type, state, finished_ms);
+)sql";
+
 constexpr char kVmColumns[] =
     "v.id, v.name, v.generation, v.state, v.health, v.vcpu_count, v.guest_image, "
     "v.guest_command_line, v.backend, v.recovery, v.saved_state_path, v.created_ms, "
@@ -309,6 +315,17 @@ class SqliteVmStore : public VmStore {
     return out;
   }
 
+  absl::StatusOr<int64_t> LatestJobFinish(absl::string_view vm_id, uint32_t job_type,
+                                          JobState state) override {
+    absl::MutexLock lock(&mu_);
+    ASSIGN_OR_RETURN(auto s, db_->Prepare(
+        "SELECT COALESCE(MAX(finished_ms), 0) FROM jobs "
+        "WHERE vm_id = ?1 AND job_type = ?2 AND state = ?3"));
+    s->Bind(1, vm_id).Bind(2, int64_t{job_type}).Bind(3, static_cast<int64_t>(state));
+    ASSIGN_OR_RETURN(bool row, s->Step());
+    return row ? s->Int(0) : 0;
+  }
+
   absl::StatusOr<int> RemoveExpiredJobs(int64_t now_ms) override {
     absl::MutexLock lock(&mu_);
     ASSIGN_OR_RETURN(auto s, db_->Prepare(
@@ -483,6 +500,7 @@ absl::Status PrepareSchema(SqliteDb& db) {
     RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
     absl::Status s = version < 1 ? db.Exec(kSchemaV1) : absl::OkStatus();
     if (s.ok() && version < 2) s = db.Exec(kSchemaV2);
+    if (s.ok() && version < 3) s = db.Exec(kSchemaV3);
     if (s.ok()) s = db.Exec(absl::StrCat("PRAGMA user_version = ", kStoreSchemaVersion));
     if (s.ok()) s = db.Exec("COMMIT");
     if (!s.ok()) {

@@ -24,8 +24,9 @@ struct SqliteStoreOptions {
 };
 
 // The schema version this build writes (PRAGMA user_version). Older files
-// are migrated on open (1 -> 2 adds the CIM-written descriptive settings).
-inline constexpr int kStoreSchemaVersion = 2;
+// are migrated on open (1 -> 2 adds the CIM-written descriptive settings,
+// 2 -> 3 the jobs_by_vm index).
+inline constexpr int kStoreSchemaVersion = 3;
 
 absl::StatusOr<std::unique_ptr<VmStore>> OpenSqliteVmStore(const SqliteStoreOptions& options);
 

@@ -245,7 +245,8 @@ TEST_F(StoreTest, SchemaVersion1IsMigratedKeepingItsVms) {
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(db,
-                         "DROP TABLE vm_strings; ALTER TABLE vms DROP COLUMN primary_owner_name; "
+                         "DROP INDEX jobs_by_vm; DROP TABLE vm_strings; "
+                         "ALTER TABLE vms DROP COLUMN primary_owner_name; "
                          "ALTER TABLE vms DROP COLUMN primary_owner_contact; PRAGMA user_version = 1",
                          nullptr, nullptr, nullptr),
             SQLITE_OK)
@@ -260,6 +261,51 @@ TEST_F(StoreTest, SchemaVersion1IsMigratedKeepingItsVms) {
   ASSERT_TRUE(store->UpdateVm(*vm, Ev("A-1", "method", "notes")).ok());
   EXPECT_EQ(store->GetVm("A-1")->notes, std::vector<std::string>{"migrated"});
   EXPECT_EQ(store->GetVm("A-1")->primary_owner_name, "ops");
+}
+
+TEST_F(StoreTest, LatestJobFinishIsPerVmTypeAndState) {
+  auto store = Open();
+  const auto kDone = JobState::kCompleted;
+  for (const JobRecord& j : std::vector<JobRecord>{
+           {"J-1", "A-1", 2, "Starting", kDone, 100, 0, "", 1000, 2000, 300},
+           {"J-2", "A-1", 2, "Starting", kDone, 100, 0, "", 3000, 4000, 300},
+           {"J-3", "A-1", 2, "Starting", JobState::kException, 100, 1, "no", 5000, 6000, 300},
+           {"J-4", "A-1", 3, "Stopping", kDone, 100, 0, "", 7000, 8000, 300},
+           {"J-5", "B-2", 2, "Starting", kDone, 100, 0, "", 9000, 9500, 300}}) {
+    ASSERT_TRUE(store->PutJob(j).ok());
+  }
+  EXPECT_EQ(*store->LatestJobFinish("A-1", 2, kDone), 4000);
+  EXPECT_EQ(*store->LatestJobFinish("A-1", 3, kDone), 8000);
+  EXPECT_EQ(*store->LatestJobFinish("B-2", 2, kDone), 9500);
+  EXPECT_EQ(*store->LatestJobFinish("B-2", 3, kDone), 0);
+  EXPECT_EQ(*store->LatestJobFinish("C-3", 2, kDone), 0);
+}
+
+TEST_F(StoreTest, SchemaVersion2GainsTheJobsByVmIndex) {
+  { ASSERT_TRUE(Open()->PutJob({"J-1", "A-1", 2, "S", JobState::kCompleted, 100, 0, "", 1, 2, 300}).ok()); }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "DROP INDEX jobs_by_vm; PRAGMA user_version = 2", nullptr, nullptr,
+                         nullptr),
+            SQLITE_OK)
+      << sqlite3_errmsg(db);
+  sqlite3_close(db);
+  { EXPECT_EQ(*Open()->LatestJobFinish("A-1", 2, JobState::kCompleted), 2); }
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db,
+                               "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND "
+                               "name = 'jobs_by_vm'",
+                               -1, &st, nullptr),
+            SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(st, 0), 1);
+  sqlite3_finalize(st);
+  ASSERT_EQ(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(st, 0), kStoreSchemaVersion);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
 }
 
 TEST_F(StoreTest, MissingFileWithoutCreateIsAnError) {

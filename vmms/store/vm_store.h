@@ -49,6 +49,11 @@ class VmStore {
   virtual absl::Status PutJob(const JobRecord& job) = 0;           // insert or replace
   virtual absl::StatusOr<JobRecord> GetJob(absl::string_view id) = 0;
   virtual absl::StatusOr<std::vector<JobRecord>> ListJobs() = 0;
+  // The latest finished_unix_ms among `vm_id`'s jobs of `job_type` in
+  // `state`; 0 when there is none. One indexed lookup (not a scan of the
+  // jobs table), so callers may ask once per VM.
+  virtual absl::StatusOr<int64_t> LatestJobFinish(absl::string_view vm_id, uint32_t job_type,
+                                                  JobState state) = 0;
   // Removes finished jobs whose TimeBeforeRemoval has passed. Returns how many.
   virtual absl::StatusOr<int> RemoveExpiredJobs(int64_t now_unix_ms) = 0;
 
