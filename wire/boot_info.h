@@ -27,6 +27,11 @@
 #define HV_BOOT_INFO_VERSION 1u
 #define HV_BOOT_MAX_MEMORY_RANGES 16
 #define HV_BOOT_COMMAND_LINE_BYTES 1024
+/* Power-off port: the guest writes HV_POWER_OFF_VALUE (16 bits) to this I/O
+ * port to power the machine off cleanly (the worker ends the VM Off, not
+ * Crashed). The port and value are QEMU's ACPI PM1a control (SLP_EN | S5). */
+#define HV_POWER_OFF_PORT 0x604
+#define HV_POWER_OFF_VALUE 0x2000
 
 /* Memory range types. */
 #define HV_MEMORY_USABLE 1u     /* RAM the guest may allocate */

@@ -349,6 +349,39 @@ HV_WIRE_SIZE(vmbus_heartbeat_msg, 68);
 HV_WIRE_OFFSET(vmbus_heartbeat_msg, ic, 8);
 HV_WIRE_OFFSET(vmbus_heartbeat_msg, seq_num, 28);
 
+/* Shutdown integration service (Linux hv_util.c shutdown_onchannelcallback,
+ * include/linux/hyperv.h struct shutdown_msg_data). The host sends one
+ * ICMSGTYPE_SHUTDOWN request; the guest answers in the same buffer with
+ * ICMSGHDRFLAG_RESPONSE and status HV_IC_S_OK (it will act) or HV_IC_E_FAIL,
+ * then shuts down. Message versions 3.2, 3.1, 3.0 (SD_VERSION), 1.0. */
+#define HV_SHUTDOWN_CLASS_GUID_BYTES                                               \
+  {0x31, 0x60, 0x0b, 0x0e, 0x13, 0x52, 0x34, 0x49, 0x81, 0x8b, 0x38, 0xd9, 0x0c, \
+   0xed, 0x39, 0xdb} /* 0e0b6031-5213-4934-818b-38d90ced39db */
+#define ICMSGTYPE_SHUTDOWN 3
+/* shutdown_msg_data.flags (Linux hv_util.c): 0 shut down, 1 forced shut
+ * down, 2 restart, 3 forced restart, 4 hibernate. */
+#define HV_SHUTDOWN_FLAG_SHUTDOWN 0u
+#define HV_SHUTDOWN_FLAG_SHUTDOWN_FORCED 1u
+#define HV_SHUTDOWN_DISPLAY_MESSAGE_BYTES 2048
+typedef struct vmbus_shutdown_msg_data {
+  uint32_t reason_code;
+  uint32_t timeout_seconds;
+  uint32_t flags;
+  uint8_t display_message[HV_SHUTDOWN_DISPLAY_MESSAGE_BYTES];
+} HV_VMBUS_PACKED vmbus_shutdown_msg_data;
+HV_WIRE_SIZE(vmbus_shutdown_msg_data, 2060);
+HV_WIRE_OFFSET(vmbus_shutdown_msg_data, timeout_seconds, 4);
+HV_WIRE_OFFSET(vmbus_shutdown_msg_data, flags, 8);
+HV_WIRE_OFFSET(vmbus_shutdown_msg_data, display_message, 12);
+typedef struct vmbus_shutdown_msg {
+  vmbus_pipe_hdr pipe;
+  vmbus_icmsg_hdr ic;
+  vmbus_shutdown_msg_data body;
+} HV_VMBUS_PACKED vmbus_shutdown_msg;
+HV_WIRE_SIZE(vmbus_shutdown_msg, 2088);
+HV_WIRE_OFFSET(vmbus_shutdown_msg, ic, 8);
+HV_WIRE_OFFSET(vmbus_shutdown_msg, body, 28);
+
 /* ---- Workload control channel (project-specific, not a Hyper-V device) ----
  * The host scripts the reference guest's memory demand over its own VMBus
  * channel: host -> guest hv_workload_command (text, see WorkloadCommand in

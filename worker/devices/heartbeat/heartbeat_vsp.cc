@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_format.h"
 #include "wire/vmbus.h"
+#include "worker/devices/ic/ic_negotiation.h"
 
 namespace hv::worker {
 
@@ -21,46 +22,8 @@ std::string_view HeartbeatStateToString(HeartbeatState s) {
 HeartbeatVsp::HeartbeatVsp(const Clock* clock, EventLog* events, HeartbeatOptions options)
     : clock_(clock), events_(events), options_(options) {}
 
-namespace {
-
-constexpr size_t kMaxOfferedPerKind = HV_IC_NEGOTIATE_MAX_VERSIONS / 2;
-constexpr size_t kIcHeaders = sizeof(vmbus_pipe_hdr) + sizeof(vmbus_icmsg_hdr);
-
-bool SameVersion(vmbus_ic_version a, vmbus_ic_version b) {
-  return a.major == b.major && a.minor == b.minor;
-}
-
-// True if `v` is among the first kMaxOfferedPerKind entries of `offered`.
-bool WasOffered(const std::vector<vmbus_ic_version>& offered, vmbus_ic_version v) {
-  for (size_t i = 0; i < offered.size() && i < kMaxOfferedPerKind; ++i) {
-    if (SameVersion(offered[i], v)) return true;
-  }
-  return false;
-}
-
-}  // namespace
-
 std::vector<uint8_t> HeartbeatVsp::BuildNegotiateRequest(const HeartbeatOptions& options) {
-  vmbus_ic_negotiate_msg m = {};
-  const size_t fw = std::min(options.framework_versions.size(), kMaxOfferedPerKind);
-  const size_t msg = std::min(options.message_versions.size(), kMaxOfferedPerKind);
-  for (size_t i = 0; i < fw; ++i) m.versions[i] = options.framework_versions[i];
-  for (size_t i = 0; i < msg; ++i) m.versions[fw + i] = options.message_versions[i];
-  const size_t size =
-      offsetof(vmbus_ic_negotiate_msg, versions) + (fw + msg) * sizeof(m.versions[0]);
-  m.pipe.msgsize = static_cast<uint32_t>(size - sizeof(m.pipe));
-  // The framework version of a negotiate message is the oldest (1.0); the
-  // guest reads only the version lists.
-  m.ic.icverframe = {1, 0};
-  m.ic.icmsgtype = ICMSGTYPE_NEGOTIATE;
-  m.ic.icvermsg = {1, 0};
-  m.ic.icmsgsize = static_cast<uint16_t>(size - kIcHeaders);
-  m.ic.icflags = ICMSGHDRFLAG_TRANSACTION | ICMSGHDRFLAG_REQUEST;
-  m.negotiate.icframe_vercnt = static_cast<uint16_t>(fw);
-  m.negotiate.icmsg_vercnt = static_cast<uint16_t>(msg);
-  std::vector<uint8_t> b(size);
-  std::memcpy(b.data(), &m, size);
-  return b;
+  return BuildIcNegotiateRequest(options.framework_versions, options.message_versions);
 }
 
 std::vector<uint8_t> HeartbeatVsp::BuildRequest(uint64_t seq, vmbus_ic_version framework,
@@ -104,63 +67,52 @@ void HeartbeatVsp::OnClose() {
 }
 
 void HeartbeatVsp::OnNegotiateResponse(absl::Span<const uint8_t> payload, absl::Time now) {
-  vmbus_ic_negotiate_msg m = {};
-  const size_t fixed = offsetof(vmbus_ic_negotiate_msg, versions);
-  if (payload.size() < fixed || status_.negotiation_refused || status_.negotiations_sent == 0) {
-    ++status_.bad_messages;  // short, or nothing asked
+  if (status_.negotiation_refused || status_.negotiations_sent == 0) {
+    ++status_.bad_messages;  // nothing asked
     return;
   }
-  std::memcpy(&m, payload.data(), std::min(payload.size(), sizeof(m)));
-  if ((m.ic.icflags & ICMSGHDRFLAG_RESPONSE) == 0) {
-    ++status_.bad_messages;
-    return;
-  }
-  if (m.ic.status != HV_IC_S_OK && !status_.negotiated) {
+  const IcNegotiateAnswer a =
+      ParseIcNegotiateResponse(payload, options_.framework_versions, options_.message_versions);
+  if (a.outcome == IcNegotiateOutcome::kRefused && !status_.negotiated) {
     status_.negotiation_refused = true;
     events_->Add(now, "heartbeat",
                  absl::StrFormat("heartbeat: the guest supports none of the offered IC versions "
                                  "(status 0x%08x); no heartbeat on this channel",
-                                 m.ic.status));
+                                 a.status));
     return;
   }
-  // Exactly one framework and one message version, both offered, both inside
-  // the packet (hyperv.md: the guest is hostile).
-  if (m.negotiate.icframe_vercnt != 1 || m.negotiate.icmsg_vercnt != 1 ||
-      payload.size() < fixed + 2 * sizeof(vmbus_ic_version) ||
-      !WasOffered(options_.framework_versions, m.versions[0]) ||
-      !WasOffered(options_.message_versions, m.versions[1])) {
+  if (a.outcome != IcNegotiateOutcome::kAgreed) {
     ++status_.bad_messages;
     events_->Add(now, "heartbeat",
                  absl::StrFormat("heartbeat: bad negotiate answer (counts %u/%u, framework "
                                  "%u.%u, message %u.%u); dropped",
-                                 m.negotiate.icframe_vercnt, m.negotiate.icmsg_vercnt,
-                                 m.versions[0].major, m.versions[0].minor, m.versions[1].major,
-                                 m.versions[1].minor));
+                                 a.framework_count, a.message_count, a.framework.major,
+                                 a.framework.minor, a.message.major, a.message.minor));
     return;
   }
   if (status_.negotiated) {
     // The answer to a repeated request (the first answer was slow): harmless
     // if it agrees, a bad message if it changes the versions.
-    if (!SameVersion(status_.framework_version, m.versions[0]) ||
-        !SameVersion(status_.message_version, m.versions[1])) {
+    if (!IcSameVersion(status_.framework_version, a.framework) ||
+        !IcSameVersion(status_.message_version, a.message)) {
       ++status_.bad_messages;
     }
     return;
   }
   status_.negotiated = true;
-  status_.framework_version = m.versions[0];
-  status_.message_version = m.versions[1];
+  status_.framework_version = a.framework;
+  status_.message_version = a.message;
   next_send_ = now;  // the first heartbeat at once
   events_->Add(now, "heartbeat",
                absl::StrFormat("heartbeat: negotiated framework %u.%u, message %u.%u",
-                               m.versions[0].major, m.versions[0].minor, m.versions[1].major,
-                               m.versions[1].minor));
+                               a.framework.major, a.framework.minor, a.message.major,
+                               a.message.minor));
 }
 
 absl::Status HeartbeatVsp::OnPacket(uint16_t type, absl::Span<const uint8_t> payload) {
   absl::MutexLock lock(&mu_);
   vmbus_heartbeat_msg m;
-  if (type != VM_PKT_DATA_INBAND || payload.size() < kIcHeaders) {
+  if (type != VM_PKT_DATA_INBAND || payload.size() < kIcHeaderBytes) {
     ++status_.bad_messages;
     return absl::OkStatus();
   }
