@@ -82,6 +82,8 @@ void VmbusHost::Deliver() {
   if (delivered.ok() && *delivered) wake_needed_ = true;
 }
 
+void VmbusHost::Kick() { WakeHostThread(); }
+
 void VmbusHost::WakeHostThread() {
   absl::MutexLock lock(&inbox_mu_);
   wake_host_ = true;
@@ -154,13 +156,15 @@ void VmbusHost::PollLoop() {
   auto woken = +[](VmbusHost* h) ABSL_NO_THREAD_SAFETY_ANALYSIS {
     return h->wake_host_ || h->paused_ || h->stop_.load();
   };
+  absl::Duration wait = options_.poll_interval;
   while (!stop_) {
     std::vector<Posted> posted;
+    bool woke = false;
     {
       absl::MutexLock lock(&inbox_mu_);
       in_pass_ = false;
       inbox_mu_.Await(absl::Condition(unpaused, this));  // a paused VM: sleep, no polling
-      inbox_mu_.AwaitWithTimeout(absl::Condition(woken, this), options_.poll_interval);
+      woke = inbox_mu_.AwaitWithTimeout(absl::Condition(woken, this), wait);
       if (paused_ || stop_) continue;
       wake_host_ = false;
       posted.swap(inbox_);
@@ -176,8 +180,14 @@ void VmbusHost::PollLoop() {
       server_.PollChannels();
     }
     Deliver();
-    if (wake_needed_.exchange(false) && wake_guest_) wake_guest_();
+    const bool guest_has_work = wake_needed_.exchange(false);
+    if (guest_has_work && wake_guest_) wake_guest_();
     ReportRefusedSignals();
+    // Idle back-off (VmbusHostOptions::idle_poll_interval): only a pass that
+    // nothing asked for, and that gave the guest nothing, lengthens the wait.
+    wait = woke || guest_has_work ? options_.poll_interval
+                                  : std::min(options_.idle_poll_interval,
+                                             std::max(options_.poll_interval, wait * 2));
   }
   absl::MutexLock lock(&inbox_mu_);
   in_pass_ = false;

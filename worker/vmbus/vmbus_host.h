@@ -10,7 +10,9 @@
 //  - runs the host thread: queued channel messages, ring draining, device
 //    timers (transaction timeouts, heartbeats, balancer moves), and a kick of
 //    vCPU 0 when the guest has something to read. It wakes at once on a
-//    hypercall and at least every poll_interval.
+//    hypercall, an EOM/SIMP write or Kick; without them it wakes every
+//    poll_interval, backing off to idle_poll_interval while nothing happens
+//    (an idle worker then costs ~10 wake-ups a second instead of 100).
 // The VMBus server and every device callback run on the host thread only.
 // HvSignalEvent accepts only the connection ids of the offered channels (fixed
 // by AddDevice, so the vCPU thread checks them without the server lock); any
@@ -40,8 +42,15 @@
 namespace hv::worker {
 
 struct VmbusHostOptions {
-  // Period of the poll thread (default 10 ms).
+  // Period of the poll thread while the VM is busy (default 10 ms).
   absl::Duration poll_interval = absl::Milliseconds(10);
+  // Longest period while idle (default 100 ms): each pass that ran only
+  // because the wait timed out, and gave the guest nothing, doubles the next
+  // wait up to this; any wake (hypercall, EOM/SIMP write, Kick) or a message
+  // for the guest returns it to poll_interval. Device timers (transaction
+  // timeouts, heartbeats) of an idle VM fire up to this late. Equal to
+  // poll_interval (or less) = a fixed period.
+  absl::Duration idle_poll_interval = absl::Milliseconds(100);
   VmbusServerOptions server;
 };
 
@@ -67,6 +76,10 @@ class VmbusHost : private VmbusHostPort {
   // hypercall or register write arrives meanwhile. Both idempotent.
   void Pause();
   void Resume();
+  // Runs a poll pass now (the device timers included): for a device whose
+  // state changed from outside the poll thread, e.g. a new memory target.
+  // Any thread.
+  void Kick();
 
   // Save/restore (Quick Migration): the VMBus server (VmbusServer::Save),
   // the messages queued for the guest's SynIC slot and the guest's posted

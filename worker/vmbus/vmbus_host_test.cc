@@ -1,5 +1,6 @@
 #include "worker/vmbus/vmbus_host.h"
 
+#include <atomic>
 #include <cstring>
 
 #include "absl/time/clock.h"
@@ -126,6 +127,31 @@ TEST_F(VmbusHostTest, SignalEventInputOutsideRamIsInvalidParameter) {
   e.input_param = 60ull << 20;  // inside max_gpa, not RAM
   EXPECT_EQ(dispatcher_.Dispatch(partition_->vcpu(0), e) & 0xFFFF, HV_STATUS_INVALID_PARAMETER);
   EXPECT_EQ(host_->counters().signals, 0u);
+}
+
+// An idle host sleeps up to idle_poll_interval; Kick (a new memory target, a
+// workload command) must still run the device polls at once. With both
+// intervals an hour, only Kick can produce the passes waited for here.
+TEST_F(VmbusHostTest, KickRunsAPollPassOfAnIdleHost) {
+  host_->Stop();
+  host_.reset();
+  VmbusHostOptions o;
+  o.poll_interval = absl::Hours(1);
+  o.idle_poll_interval = absl::Hours(1);
+  host_ = std::make_unique<VmbusHost>(partition_.get(), &dispatcher_, &events_, &clock_, nullptr, o);
+  std::atomic<int> polls{0};
+  ASSERT_TRUE(host_->AddDevice({{0xC}}, {{1}}, &device_a_, [&polls] { ++polls; }).ok());
+  ASSERT_TRUE(host_->Start().ok());
+  auto wait_above = [&polls](int n) {
+    const absl::Time deadline = absl::Now() + absl::Seconds(30);
+    while (polls.load() <= n && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(5));
+    return polls.load() > n;
+  };
+  for (int i = 0; i < 3; ++i) {
+    const int before = polls.load();
+    host_->Kick();
+    EXPECT_TRUE(wait_above(before)) << "kick " << i;
+  }
 }
 
 }  // namespace
