@@ -3,8 +3,10 @@
 #include <unistd.h>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "common/status_macros.h"
 #include "hypervisor-shim/vm_exit.h"
+#include "wire/boot_info.h"
 #include "wire/dynmem.h"
 #include "wire/vmbus.h"
 #include "worker/guest_loader.h"
@@ -17,6 +19,9 @@ namespace {
 constexpr uint8_t kDmClassGuid[16] = HV_DM_CLASS_GUID_BYTES;
 constexpr uint8_t kHeartbeatClassGuid[16] = HV_HEARTBEAT_CLASS_GUID_BYTES;
 constexpr uint8_t kWorkloadClassGuid[16] = HV_WORKLOAD_CLASS_GUID_BYTES;
+constexpr uint8_t kShutdownClassGuid[16] = HV_SHUTDOWN_CLASS_GUID_BYTES;
+// How often Shutdown looks for the guest's power-off while it waits.
+constexpr absl::Duration kPowerOffPollInterval = absl::Milliseconds(10);
 
 vmbus_guid Guid(const uint8_t (&bytes)[16]) {
   vmbus_guid g;
@@ -98,6 +103,8 @@ absl::Status VirtualMachine::RestoreDevices(const pb::WorkerSavedState& saved) {
 
 absl::Status VirtualMachine::BuildDevices() {
   RETURN_IF_ERROR(io_bus_.Register(kCom1Base, kUartPorts, &serial_, "com1"));
+  RETURN_IF_ERROR(
+      io_bus_.Register(HV_POWER_OFF_PORT, kPowerOffPorts, &power_off_port_, "power-off"));
   bus_handler_ = std::make_unique<hv::shim::DeviceBusHandler>(&io_bus_, nullptr);
   // Observers first (ExitStats), then hypercalls, then the device bus, which
   // also applies the default action to every other exit.
@@ -124,6 +131,11 @@ absl::Status VirtualMachine::BuildDevices() {
   RETURN_IF_ERROR(vmbus_->AddDevice(Guid(kHeartbeatClassGuid), InstanceGuid(kHeartbeatClassGuid, 2),
                                     heartbeat_.get(),
                                     [this] { GuardedPoll([this] { heartbeat_->Poll(); }); })
+                      .status());
+  shutdown_ = std::make_unique<ShutdownVsp>(&clock_, &events_);
+  RETURN_IF_ERROR(vmbus_->AddDevice(Guid(kShutdownClassGuid), InstanceGuid(kShutdownClassGuid, 4),
+                                    shutdown_.get(),
+                                    [this] { GuardedPoll([this] { shutdown_->Poll(); }); })
                       .status());
   workload_ = std::make_unique<WorkloadVsp>();
   RETURN_IF_ERROR(vmbus_->AddDevice(Guid(kWorkloadClassGuid), InstanceGuid(kWorkloadClassGuid, 3),
@@ -247,6 +259,7 @@ void VirtualMachine::DeviceLoop() {
       device_pass_active_ = false;
       continue;
     }
+    if (power_off_port_.requested()) HandleGuestPowerOff();
     const uint64_t reports = dm_ ? dm_->Status().status_reports : 0;
     absl::MutexLock lock(&state_mu_);
     device_pass_active_ = false;
@@ -304,17 +317,73 @@ absl::StatusOr<pb::VmState> VirtualMachine::TurnOff() {
   return pb::VM_STATE_OFF;
 }
 
+void VirtualMachine::HandleGuestPowerOff() {
+  // Only a guest that powers off on its own while Running; during an
+  // operation (Shutdown waits for exactly this) the operation decides.
+  if (!op_mu_.TryLock()) return;
+  if (state() == pb::VM_STATE_RUNNING) {
+    events_.Add(absl::Now(), "worker", absl::StrCat("vm '", name_, "': the guest powered off"));
+    stop_requested_ = true;
+    runner_->Stop();
+    vmbus_->Stop();
+    serial_.WakeReaders();
+    SetState(pb::VM_STATE_OFF);
+  }
+  op_mu_.Unlock();
+}
+
+std::string VirtualMachine::TryCooperativeShutdown(absl::Time deadline) {
+  // An open channel still negotiating (the guest just booted) gets the
+  // deadline to finish; a closed or refused one means there is nobody to ask.
+  for (ShutdownStatus s = shutdown_->Status(); s.open && !s.negotiated && !s.negotiation_refused;
+       s = shutdown_->Status()) {
+    if (absl::Now() >= deadline) break;
+    absl::SleepFor(kPowerOffPollInterval);
+  }
+  if (!shutdown_->ready()) {
+    return "the guest has no shutdown integration service open";
+  }
+  if (absl::Status s = shutdown_->RequestShutdown(HV_SHUTDOWN_FLAG_SHUTDOWN, 0,
+                                                  "vmms: shutdown requested by the host");
+      !s.ok()) {
+    return absl::StrCat("the shutdown request failed: ", s.message());
+  }
+  vmbus_->Kick();  // the poll pass wakes the guest for the packet
+  const std::optional<uint32_t> answer = shutdown_->WaitForAnswer(deadline - absl::Now());
+  if (!answer.has_value()) return "the guest did not answer the shutdown request in time";
+  if (*answer != HV_IC_S_OK) {
+    return absl::StrFormat("the guest refused the shutdown (status 0x%08x)", *answer);
+  }
+  while (!power_off_port_.requested()) {
+    if (absl::Now() >= deadline) return "the guest accepted but did not power off in time";
+    absl::SleepFor(kPowerOffPollInterval);
+  }
+  return "";
+}
+
 absl::StatusOr<pb::VmState> VirtualMachine::Shutdown(absl::Duration timeout) {
   absl::MutexLock op(&op_mu_);
   RETURN_IF_ERROR(CheckOp(VmOperation::kShutdown));
   SetState(pb::VM_STATE_SHUTTING_DOWN);
-  // No guest shutdown service exists yet (integration-services offers
-  // heartbeat, DM and workload only), so there is nobody to ask: power off.
+  const std::string why_hard = TryCooperativeShutdown(absl::Now() + timeout);
+  ShutdownOutcome outcome{true, why_hard.empty(),
+                          why_hard.empty() ? "guest powered off" : why_hard};
   events_.Add(absl::Now(), "worker",
-              absl::StrCat("vm '", name_, "': no shutdown integration service; powering off"));
+              outcome.cooperative
+                  ? absl::StrCat("vm '", name_, "': cooperative shutdown: the guest powered off")
+                  : absl::StrCat("vm '", name_, "': hard power-off: ", why_hard));
+  {
+    absl::MutexLock lock(&state_mu_);
+    last_shutdown_ = outcome;
+  }
   StopEverything();
   SetState(pb::VM_STATE_OFF);
   return pb::VM_STATE_OFF;
+}
+
+VirtualMachine::ShutdownOutcome VirtualMachine::last_shutdown() const {
+  absl::MutexLock lock(&state_mu_);
+  return last_shutdown_;
 }
 
 absl::StatusOr<pb::VmState> VirtualMachine::Save(const std::string& path) {
@@ -384,6 +453,7 @@ absl::Status VirtualMachine::RunWorkload(const std::string& command) {
   }
   absl::Status s = workload_->SendCommand(command);
   if (!s.ok()) return absl::Status(s.code(), absl::StrCat("vm '", name_, "': ", s.message()));
+  vmbus_->Kick();  // the poll pass wakes the guest for the packet
   return absl::OkStatus();
 }
 

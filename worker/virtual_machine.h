@@ -1,6 +1,7 @@
 // VirtualMachine: one VM assembled inside a vmwp process. It builds the
 // partition from the WorkerConfig (or restores it from a saved-state file),
-// wires the VMBus host with the Dynamic Memory VSP and the heartbeat IC, the
+// wires the VMBus host with the Dynamic Memory VSP, the heartbeat and
+// shutdown ICs, the guest's power-off port, the
 // serial console on COM1 and the exit statistics, runs the vCPUs, and carries
 // out the control operations of hv.worker.v1.Worker.
 //
@@ -41,6 +42,8 @@
 #include "worker/devices/heartbeat/heartbeat_vsp.h"
 #include "worker/devices/dynmem/partition_dm_memory.h"
 #include "worker/devices/serial/serial_port.h"
+#include "worker/devices/shutdown/power_off_port.h"
+#include "worker/devices/shutdown/shutdown_vsp.h"
 #include "worker/devices/workload/workload_vsp.h"
 #include "worker/vm_state.h"
 #include "worker/vmbus/clock.h"
@@ -91,9 +94,19 @@ class VirtualMachine {
   // ---- control operations (see vm_state.cc for the states each admits) ----
   absl::StatusOr<pb::VmState> Pause();
   absl::StatusOr<pb::VmState> Resume();
-  // Cooperative shutdown needs a guest shutdown service, which the guest does
-  // not offer yet: the VM is powered off (after logging why).
+  // When the guest has the Shutdown IC open (still negotiating counts: the
+  // negotiation gets the same deadline), asks it to shut down and waits up to
+  // `timeout` in all for it to power off (PowerOffPort);
+  // otherwise (no channel, the guest refuses or does not answer, timeout)
+  // powers the VM off hard. Ends Off either way; the event log and
+  // last_shutdown() say which path was taken and why.
   absl::StatusOr<pb::VmState> Shutdown(absl::Duration timeout);
+  struct ShutdownOutcome {
+    bool attempted = false;    // a Shutdown ran
+    bool cooperative = false;  // the guest powered itself off in time
+    std::string detail;        // why the hard path was taken, or "guest powered off"
+  };
+  ShutdownOutcome last_shutdown() const;
   absl::StatusOr<pb::VmState> TurnOff();
   // Writes the state file (saved_state_file.h) and ends Saved. On a write
   // failure the VM returns to its previous state and the error is returned.
@@ -138,6 +151,11 @@ class VirtualMachine {
   void DeviceLoop();
   void OnVcpuStopped(hv::shim::Vcpu& vcpu, const absl::StatusOr<hv::shim::VmExit>& last);
   void SetState(pb::VmState s);
+  // Asks the guest to shut down and waits until `deadline` for its power-off.
+  // Returns "" when the guest powered off, else why the hard path is needed.
+  std::string TryCooperativeShutdown(absl::Time deadline) ABSL_EXCLUSIVE_LOCKS_REQUIRED(op_mu_);
+  // Device thread: a guest that powered itself off while Running ends Off.
+  void HandleGuestPowerOff();
   // Stops vCPUs and the device thread for good (TurnOff, Save, crash).
   void StopEverything() ABSL_EXCLUSIVE_LOCKS_REQUIRED(op_mu_);
   void PauseSupervision(bool paused);
@@ -172,6 +190,8 @@ class VirtualMachine {
   std::unique_ptr<PartitionDmMemory> dm_memory_;
   std::unique_ptr<DmVsp> dm_;  // null when Dynamic Memory is disabled
   std::unique_ptr<HeartbeatVsp> heartbeat_;
+  std::unique_ptr<ShutdownVsp> shutdown_;
+  PowerOffPort power_off_port_;
   std::unique_ptr<WorkloadVsp> workload_;
   std::unique_ptr<VmbusHost> vmbus_;
   std::unique_ptr<hv::shim::VcpuRunner> runner_;
@@ -186,6 +206,7 @@ class VirtualMachine {
   bool device_thread_exit_ ABSL_GUARDED_BY(state_mu_) = false;
   bool crash_pending_ ABSL_GUARDED_BY(state_mu_) = false;
   std::string crash_message_ ABSL_GUARDED_BY(state_mu_);
+  ShutdownOutcome last_shutdown_ ABSL_GUARDED_BY(state_mu_);
   absl::Time started_at_ ABSL_GUARDED_BY(state_mu_) = absl::InfiniteFuture();
   bool vcpus_started_ ABSL_GUARDED_BY(op_mu_) = false;
   // While set, the device polls (run by VmbusHost's poll thread) do nothing,

@@ -48,6 +48,7 @@ absl::StatusOr<pb::MemoryOperationResponse> VirtualMachine::ApplyTarget(uint64_t
                                                    m.maximum_mib(), "] MiB"));
   }
   RETURN_IF_ERROR(dm_->SetTargetMib(target_mib));
+  vmbus_->Kick();  // the DM VSP acts on its next poll pass: now, not after an idle wait
   return MemoryResponse();
 }
 
@@ -153,7 +154,8 @@ pb::StatusReport VirtualMachine::Sample() {
   VmbusServerCounters vc = vmbus_->counters();
   uint64_t misbehaviour = vc.messages_malformed + vc.messages_unexpected + vc.channels_reset +
                           vc.gpadls_rejected + vc.opens_rejected + vc.signals_unknown +
-                          workload_->bad_packets();
+                          workload_->bad_packets() + shutdown_->Status().bad_messages +
+                          power_off_port_.counters().bad_writes;
   if (std::optional<hv_workload_status> w = workload_->LastStatus()) {
     r.set_workload_counter(w->progress);
   }

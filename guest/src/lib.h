@@ -25,6 +25,9 @@ int cmdline_get(const char* cmdline, const char* key, char* out, size_t out_len)
 static inline void outb(uint16_t port, uint8_t v) {
   __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
 }
+static inline void outw(uint16_t port, uint16_t v) {
+  __asm__ volatile("outw %0, %1" : : "a"(v), "Nd"(port));
+}
 static inline void barrier(void) { __asm__ volatile("" ::: "memory"); }
 static inline void mfence(void) { __asm__ volatile("mfence" ::: "memory"); }
 

@@ -5,6 +5,7 @@
  *   dm=off        boot without the DM VSC (stays static with its startup memory)
  *   dmdelay=N     seconds before the first STATUS_REPORT (default 0)
  *   hb=off        no heartbeat IC
+ *   sd=off        no shutdown IC (the host's Shutdown falls back to power-off)
  *   dmquirk=hibernate  ignore balloon requests like a hibernation-capable Linux
  *   wl=CMD        initial workload command, commas for spaces (wl=alloc,32) */
 #include "guest/src/dm.h"
@@ -21,6 +22,7 @@ extern char __kernel_end[];
 
 static uint8_t dm_rings[2 * VMBUS_RING_PAGES * 4096] __attribute__((aligned(4096)));
 static uint8_t hb_rings[2 * VMBUS_RING_PAGES * 4096] __attribute__((aligned(4096)));
+static uint8_t sd_rings[2 * VMBUS_RING_PAGES * 4096] __attribute__((aligned(4096)));
 static uint8_t wl_rings[2 * VMBUS_RING_PAGES * 4096] __attribute__((aligned(4096)));
 
 static uint64_t min_u64(uint64_t a, uint64_t b) { return a < b ? a : b; }
@@ -43,6 +45,8 @@ void guest_main(const hv_boot_info* bi) {
                            value[1] == 'f');
   const int hb_enabled = !(cmdline_get(cmdline, "hb", value, sizeof(value)) && value[0] == 'o' &&
                            value[1] == 'f');
+  const int sd_enabled = !(cmdline_get(cmdline, "sd", value, sizeof(value)) && value[0] == 'o' &&
+                           value[1] == 'f');
   uint32_t delay = 0;
   if (cmdline_get(cmdline, "dmdelay", value, sizeof(value))) {
     const char* p = value;
@@ -56,6 +60,7 @@ void guest_main(const hv_boot_info* bi) {
   static const uint8_t dm_guid[16] = HV_DM_CLASS_GUID_BYTES;
   static const uint8_t hb_guid[16] = HV_HEARTBEAT_CLASS_GUID_BYTES;
   static const uint8_t wl_guid[16] = HV_WORKLOAD_CLASS_GUID_BYTES;
+  static const uint8_t sd_guid[16] = HV_SHUTDOWN_CLASS_GUID_BYTES;
   vmbus_channel* ch;
   if (rc == 0 && dm_enabled && (ch = vmbus_find(dm_guid)) != 0) {
     rc = dm_start(ch, dm_rings, delay);
@@ -64,6 +69,7 @@ void guest_main(const hv_boot_info* bi) {
     serial_puts("dm: VSC disabled\n");
   }
   if (hb_enabled && (ch = vmbus_find(hb_guid)) != 0) ic_heartbeat_start(ch, hb_rings);
+  if (sd_enabled && (ch = vmbus_find(sd_guid)) != 0) ic_shutdown_start(ch, sd_rings);
   if ((ch = vmbus_find(wl_guid)) != 0) ic_workload_start(ch, wl_rings);
   if (cmdline_get(cmdline, "wl", value, sizeof(value))) workload_command(value);
   serial_puts("hv-guest: running\n");

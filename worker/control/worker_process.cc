@@ -47,12 +47,16 @@ absl::Status OpenLog(const std::string& state_dir) {
   return absl::OkStatus();
 }
 
-// Copies guest serial output into the log, line-prefixed.
+// Copies guest serial output into the log, line-prefixed. After `stop` it
+// drains what the guest wrote before (its last lines before a power-off).
 void FollowSerial(VirtualMachine* vm, std::atomic<bool>* stop) {
   uint64_t offset = 0;
   std::string pending;
-  while (!stop->load()) {
-    SerialChunk c = vm->serial().ReadFrom(offset, 4096, absl::Milliseconds(200));
+  for (bool last = false; !last;) {
+    last = stop->load();
+    SerialChunk c = vm->serial().ReadFrom(offset, 4096,
+                                          last ? absl::ZeroDuration() : absl::Milliseconds(200));
+    if (last && !c.data.empty()) last = false;  // more may follow the 4 KiB chunk
     offset = c.next_offset;
     pending += c.data;
     size_t nl;
@@ -65,6 +69,7 @@ void FollowSerial(VirtualMachine* vm, std::atomic<bool>* stop) {
       pending.clear();
     }
   }
+  if (!pending.empty()) Log("serial: %s", pending);
 }
 
 }  // namespace
@@ -195,6 +200,10 @@ int RunWorkerProcess(const v1::WorkerConfig& config) {
     (*vm)->TurnOff().IgnoreError();
   } else {
     Log("vm '%s' is %s", name, VmStateName((*vm)->state()));
+    if (const VirtualMachine::ShutdownOutcome o = (*vm)->last_shutdown(); o.attempted) {
+      Log("vm '%s': shutdown was %s: %s", name, o.cooperative ? "cooperative" : "a hard power-off",
+          o.detail);
+    }
     absl::SleepFor(absl::Milliseconds(100));  // let the final RPC's reply go out
   }
   service.BeginShutdown();

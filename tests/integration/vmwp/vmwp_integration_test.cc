@@ -447,6 +447,51 @@ TEST_F(VmwpTest, GuestCrashIsRecordedAndTheWorkerStaysReadable) {
   EXPECT_TRUE(WIFEXITED(*st) && WEXITSTATUS(*st) == 0);
 }
 
+// Shutdown with the guest's Shutdown IC: the guest answers, prints its line
+// and powers itself off long before the (generous) timeout.
+TEST_F(VmwpTest, ShutdownIsCooperativeWhenTheGuestHasTheShutdownService) {
+  pb::WorkerConfig c = DmGuestConfig(dir_.path(), "sd1");
+  auto vm = Start(c);
+  ASSERT_NE(vm, nullptr);
+  std::string serial;
+  ASSERT_TRUE(WaitSerial(vm->stub(), "hv-guest: running", absl::Seconds(60), &serial)) << serial;
+  pb::ShutdownRequest req;
+  req.set_timeout_ms(120000);
+  pb::StateResponse sr;
+  ASSERT_TRUE(Call(&pb::Worker::Stub::Shutdown, vm->stub(), req, &sr).ok());
+  EXPECT_EQ(sr.state(), pb::VM_STATE_OFF);
+  std::optional<int> st = vm->WaitExit();
+  ASSERT_TRUE(st.has_value());
+  EXPECT_TRUE(WIFEXITED(*st) && WEXITSTATUS(*st) == 0) << *st;
+  const std::string log = ReadFile(c.state_dir() + "/vmwp.log");
+  EXPECT_THAT(log, HasSubstr("serial: shutdown: requested by host"));
+  EXPECT_THAT(log, HasSubstr("vm 'sd1': shutdown was cooperative: guest powered off"));
+}
+
+// A guest without the service (sd=off) is powered off hard: Shutdown still
+// ends Off, and the guest never saw a request.
+TEST_F(VmwpTest, ShutdownFallsBackToPowerOffWithoutTheShutdownService) {
+  pb::WorkerConfig c = DmGuestConfig(dir_.path(), "sd2");
+  c.set_guest_command_line("sd=off");
+  auto vm = Start(c);
+  ASSERT_NE(vm, nullptr);
+  std::string serial;
+  ASSERT_TRUE(WaitSerial(vm->stub(), "hv-guest: running", absl::Seconds(60), &serial)) << serial;
+  pb::ShutdownRequest req;
+  req.set_timeout_ms(120000);
+  pb::StateResponse sr;
+  ASSERT_TRUE(Call(&pb::Worker::Stub::Shutdown, vm->stub(), req, &sr).ok());
+  EXPECT_EQ(sr.state(), pb::VM_STATE_OFF);
+  std::optional<int> st = vm->WaitExit();
+  ASSERT_TRUE(st.has_value());
+  EXPECT_TRUE(WIFEXITED(*st) && WEXITSTATUS(*st) == 0) << *st;
+  const std::string log = ReadFile(c.state_dir() + "/vmwp.log");
+  EXPECT_THAT(log, HasSubstr("cmdline 'sd=off'"));
+  EXPECT_THAT(log, ::testing::Not(HasSubstr("shutdown: requested by host")));
+  EXPECT_THAT(log, HasSubstr("vm 'sd2': shutdown was a hard power-off: the guest has no shutdown "
+                             "integration service open"));
+}
+
 TEST_F(VmwpTest, SecondClientRunsConcurrentStreamsAndCalls) {
   pb::WorkerConfig c = DmGuestConfig(dir_.path(), "two1");
   auto vm = Start(c);
