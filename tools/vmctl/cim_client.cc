@@ -68,13 +68,25 @@ Result<pb::CimInstance> CimClient::GetInstance(const pb::ObjectPath& path) {
 }
 
 namespace {
-template <typename Reader>
-grpc::Status Drain(Reader& reader, std::vector<pb::CimInstance>* out) {
-  pb::CimInstance inst;
-  while (reader->Read(&inst)) out->push_back(inst);
+template <typename Reader, typename Message>
+grpc::Status Drain(Reader& reader, std::vector<Message>* out) {
+  Message m;
+  while (reader->Read(&m)) out->push_back(m);
   return reader->Finish();
 }
 }  // namespace
+
+Result<std::vector<pb::CimClass>> CimClient::EnumerateClasses(const std::string& ns) {
+  grpc::ClientContext ctx;
+  Prepare(&ctx);
+  pb::EnumerateClassesRequest req;
+  req.set_namespace_(ns);
+  req.set_deep_inheritance(true);
+  std::vector<pb::CimClass> out;
+  auto reader = stub_->EnumerateClasses(&ctx, req);
+  grpc::Status s = Drain(reader, &out);
+  return Finish(ctx, s, std::move(out));
+}
 
 Result<std::vector<pb::CimInstance>> CimClient::Enumerate(const std::string& ns,
                                                           const std::string& cls) {

@@ -34,6 +34,8 @@ class CimClient {
   CimClient(const std::string& server, std::string pin, int call_timeout_s = 60);
 
   Result<hv::cim::v1::CimClass> GetClass(const std::string& ns, const std::string& cls);
+  // Every class of the namespace (deep, from the roots), full definitions.
+  Result<std::vector<hv::cim::v1::CimClass>> EnumerateClasses(const std::string& ns);
   Result<hv::cim::v1::CimInstance> GetInstance(const hv::cim::v1::ObjectPath& path);
   Result<std::vector<hv::cim::v1::CimInstance>> Enumerate(const std::string& ns,
                                                           const std::string& cls);

@@ -1,14 +1,19 @@
 // vmctl: generic CIM verbs (cim get|enum|query|invoke|class) and schema diff.
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <map>
 #include <sstream>
 
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "cim-schema/mof_compiler.h"
 #include "cim-schema/mof_source.h"
 #include "cim-schema/object_path.h"
 #include "cim-schema/schema_diff.h"
 #include "cim-schema/schema_registry.h"
+#include "common/status_macros.h"
+#include "proto/convert/cim_proto_conversion.h"
 #include "tools/vmctl/commands.h"
 #include "tools/vmctl/values.h"
 
@@ -194,8 +199,84 @@ namespace {
 struct LoadedSide {
   std::unique_ptr<hv::cim::SchemaRegistry> registry;  // embedded case
   hv::cim::SchemaSet set;                             // file case
+  std::unique_ptr<hv::cim::Schema> live;              // live:<namespace> case
   const hv::cim::Schema* schema = nullptr;
 };
+
+constexpr char kLivePrefix[] = "live:";
+
+// Rebuilds a served namespace as a Schema: each class back to its local
+// declaration, added in an order MOF would need (superclass and REF targets
+// first) whatever order the server sent. A reference cycle is broken by
+// adding a class once its superclass is present.
+absl::StatusOr<std::unique_ptr<hv::cim::Schema>> SchemaFromClasses(
+    const std::string& ns, const std::vector<pb::CimClass>& served) {
+  auto schema = std::make_unique<hv::cim::Schema>(ns);
+  auto known = [&](const std::string& name) { return schema->FindClass(name) != nullptr; };
+  auto ready = [&](const pb::CimClass& c, bool with_refs) {
+    if (!c.superclass().empty() && !known(c.superclass())) return false;
+    if (!with_refs) return true;
+    for (const pb::Property& p : c.properties()) {
+      const std::string& target = p.value().ref_class();
+      if (p.value().type() == pb::CIM_TYPE_REFERENCE && !target.empty() && target != c.name() &&
+          !known(target)) {
+        return false;
+      }
+    }
+    return true;
+  };
+  hv::cim::CiMap<bool> names;
+  for (const pb::CimClass& c : served) names[c.name()] = true;
+  for (const pb::CimClass& c : served) {
+    if (!c.superclass().empty() && !names.contains(c.superclass())) {
+      return absl::NotFoundError(absl::StrCat("class '", c.name(), "': superclass '",
+                                              c.superclass(), "' is not served"));
+    }
+    for (const pb::Property& p : c.properties()) {
+      const std::string& target = p.value().ref_class();
+      if (p.value().type() == pb::CIM_TYPE_REFERENCE && !target.empty() && !names.contains(target)) {
+        return absl::NotFoundError(absl::StrCat("class '", c.name(), "' property '", p.name(),
+                                                "': REF target '", target, "' is not served"));
+      }
+    }
+  }
+  std::vector<const pb::CimClass*> pending;
+  for (const pb::CimClass& c : served) pending.push_back(&c);
+  while (!pending.empty()) {
+    auto next = std::find_if(pending.begin(), pending.end(),
+                             [&](const pb::CimClass* c) { return ready(*c, true); });
+    if (next == pending.end()) {
+      next = std::find_if(pending.begin(), pending.end(),
+                          [&](const pb::CimClass* c) { return ready(*c, false); });
+    }
+    if (next == pending.end()) {  // only a superclass cycle gets here
+      return absl::InvalidArgumentError(
+          absl::StrCat("class '", pending[0]->name(), "': its superclass chain is a cycle"));
+    }
+    ASSIGN_OR_RETURN(hv::cim::Class local, hv::proto::LocalClassFromProto(**next));
+    RETURN_IF_ERROR(schema->AddClass(local));
+    pending.erase(next);
+  }
+  return schema;
+}
+
+// Exit code for a live side: kExitOk, kExitUnreachable or kExitUsage.
+int LoadLiveSide(const std::string& ns, const ClassFetcher& fetch, LoadedSide* side,
+                 std::ostream& err) {
+  Result<std::vector<pb::CimClass>> served = fetch(ns);
+  if (!served.ok) {
+    err << "vmctl: live:" << ns << ": " << served.error.description << "\n";
+    return served.error.unreachable ? kExitUnreachable : kExitUsage;
+  }
+  absl::StatusOr<std::unique_ptr<hv::cim::Schema>> schema = SchemaFromClasses(ns, served.value);
+  if (!schema.ok()) {
+    err << "vmctl: live:" << ns << ": " << schema.status().message() << "\n";
+    return kExitUsage;
+  }
+  side->live = *std::move(schema);
+  side->schema = side->live.get();
+  return kExitOk;
+}
 
 bool LoadSide(const std::string& spec, LoadedSide* side, std::ostream& err) {
   size_t at = spec.rfind('@');
@@ -234,13 +315,24 @@ bool LoadSide(const std::string& spec, LoadedSide* side, std::ostream& err) {
 
 }  // namespace
 
-int SchemaDiff(const std::vector<std::string>& sides, bool json, std::ostream& out, std::ostream& err) {
+int SchemaDiff(const std::vector<std::string>& sides, bool json, const ClassFetcher& fetch,
+               std::ostream& out, std::ostream& err) {
   if (sides.size() != 2) {
-    err << "vmctl: usage: vmctl schema diff OLD NEW   (each a MOF root file or <namespace>@<version>)\n";
+    err << "vmctl: usage: vmctl schema diff OLD NEW   (each a MOF root file, <namespace>@<version>"
+           " or live:<namespace>)\n";
     return kExitUsage;
   }
-  LoadedSide old_side, new_side;
-  if (!LoadSide(sides[0], &old_side, err) || !LoadSide(sides[1], &new_side, err)) return kExitUsage;
+  LoadedSide loaded[2];
+  for (int i = 0; i < 2; ++i) {
+    if (absl::StartsWith(sides[i], kLivePrefix)) {
+      int rc = LoadLiveSide(sides[i].substr(sizeof(kLivePrefix) - 1), fetch, &loaded[i], err);
+      if (rc != kExitOk) return rc;
+    } else if (!LoadSide(sides[i], &loaded[i], err)) {
+      return kExitUsage;
+    }
+  }
+  const LoadedSide& old_side = loaded[0];
+  const LoadedSide& new_side = loaded[1];
   hv::cim::SchemaDiff diff = hv::cim::DiffSchemas(*old_side.schema, *new_side.schema);
   if (json) {
     out << "{\"breaking\":" << (diff.HasBreaking() ? "true" : "false") << ",\"changes\":[";

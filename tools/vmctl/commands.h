@@ -4,6 +4,7 @@
 #ifndef HV_TOOLS_VMCTL_COMMANDS_H_
 #define HV_TOOLS_VMCTL_COMMANDS_H_
 
+#include <functional>
 #include <iosfwd>
 #include <map>
 #include <string>
@@ -73,10 +74,17 @@ class Commands {
   std::ostream& err_;
 };
 
-// `schema diff OLD NEW`: each side is a MOF root file, or "<namespace>@<version>"
-// from the schema embedded in vmctl (the same MOF vmms serves).
-int SchemaDiff(const std::vector<std::string>& sides, bool json, std::ostream& out,
-               std::ostream& err);
+// Fetches every class a live namespace serves (CimClient::EnumerateClasses).
+using ClassFetcher =
+    std::function<Result<std::vector<hv::cim::v1::CimClass>>(const std::string& name_space)>;
+
+// `schema diff OLD NEW`: each side is a MOF root file, "<namespace>@<version>"
+// from the schema embedded in vmctl (the same MOF vmms serves), or
+// "live:<namespace>", the classes vmms serves now (through `fetch`, under the
+// --schema pin if one is given). Exit kExitUsage when a side cannot be loaded,
+// kExitUnreachable when vmms is not reachable for a live side.
+int SchemaDiff(const std::vector<std::string>& sides, bool json, const ClassFetcher& fetch,
+               std::ostream& out, std::ostream& err);
 
 // Parses PowerShell-style sizes: "1073741824", "512MB", "1GB", "64KB", "2TB".
 bool ParseBytes(const std::string& text, uint64_t* bytes);

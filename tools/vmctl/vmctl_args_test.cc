@@ -1,6 +1,8 @@
 #include <sstream>
 
+#include "cim-schema/schema_registry.h"
 #include "gtest/gtest.h"
+#include "proto/convert/cim_proto_conversion.h"
 #include "tools/vmctl/commands.h"
 #include "tools/vmctl/values.h"
 
@@ -41,17 +43,76 @@ TEST(VmctlValues, JsonEscapesAndPaths) {
   EXPECT_EQ(PathToUri(p), "/root/virtualization/v2:Msvm_ComputerSystem.Name=\"AB\\\"C\"");
 }
 
+// A fetcher for diffs without a live side: it reports vmms unreachable.
+ClassFetcher NoServer() {
+  return [](const std::string&) {
+    Result<std::vector<hv::cim::v1::CimClass>> r;
+    r.error.unreachable = true;
+    r.error.description = "no server in this test";
+    return r;
+  };
+}
+
 TEST(VmctlSchemaDiff, RtmToSp1IsCompatibleV1ToV2IsBreaking) {
   std::ostringstream out, err;
   EXPECT_EQ(SchemaDiff({"root/virtualization@2008R2-RTM", "root/virtualization@2008R2-SP1"}, true,
-                       out, err),
+                       NoServer(), out, err),
             kExitOk)
       << err.str();
   EXPECT_NE(out.str().find("DynamicMemoryEnabled"), std::string::npos) << out.str();
   std::ostringstream out2, err2;
-  EXPECT_EQ(SchemaDiff({"root/virtualization@2008R2-SP1", "root/nope@1"}, false, out2, err2),
+  EXPECT_EQ(SchemaDiff({"root/virtualization@2008R2-SP1", "root/nope@1"}, false, NoServer(), out2,
+                       err2),
             kExitUsage);
   EXPECT_FALSE(err2.str().empty());
+}
+
+// A live side is what the server sends (here: the embedded SP1 classes as
+// vmms puts them on the wire, in reverse order so subclasses come first); it
+// diffs exactly like the same schema loaded from MOF.
+TEST(VmctlSchemaDiff, LiveNamespaceDiffsLikeItsMof) {
+  auto registry = *hv::cim::SchemaRegistry::LoadEmbedded();
+  const hv::cim::Schema* sp1 = *registry->Get("root/virtualization", "2008R2-SP1");
+  std::vector<hv::cim::v1::CimClass> wire;
+  for (const auto& c : sp1->classes()) {
+    wire.insert(wire.begin(), hv::proto::ClassToProto(*c, "root/virtualization", true));
+  }
+  std::string asked;
+  ClassFetcher fetch = [&](const std::string& ns) {
+    asked = ns;
+    Result<std::vector<hv::cim::v1::CimClass>> r;
+    r.ok = true;
+    r.value = wire;
+    return r;
+  };
+  std::ostringstream from_mof, from_live, err;
+  EXPECT_EQ(SchemaDiff({"root/virtualization@2008R2-RTM", "root/virtualization@2008R2-SP1"}, false,
+                       NoServer(), from_mof, err),
+            kExitOk);
+  EXPECT_EQ(SchemaDiff({"root/virtualization@2008R2-RTM", "live:root/virtualization"}, false, fetch,
+                       from_live, err),
+            kExitOk)
+      << err.str();
+  EXPECT_EQ(asked, "root/virtualization");
+  EXPECT_EQ(from_live.str(), from_mof.str());
+  std::ostringstream same;
+  EXPECT_EQ(SchemaDiff({"live:root/virtualization", "root/virtualization@2008R2-SP1"}, false, fetch,
+                       same, err),
+            kExitOk);
+  EXPECT_NE(same.str().find("0 changes"), std::string::npos) << same.str();
+
+  // A class whose superclass the server does not send is named.
+  wire.pop_back();  // the first root class
+  std::ostringstream out2, err2;
+  EXPECT_EQ(SchemaDiff({"live:root/virtualization", "root/virtualization@2008R2-SP1"}, false, fetch,
+                       out2, err2),
+            kExitUsage);
+  EXPECT_NE(err2.str().find("is not served"), std::string::npos) << err2.str();
+  // No server: exit 2 (unreachable), as for every other verb.
+  std::ostringstream out3, err3;
+  EXPECT_EQ(SchemaDiff({"live:root/virtualization", "root/virtualization@2008R2-SP1"}, false,
+                       NoServer(), out3, err3),
+            kExitUnreachable);
 }
 
 }  // namespace

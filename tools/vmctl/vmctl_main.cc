@@ -34,7 +34,8 @@ Generic CIM:
   cim get PATH | enum CLASS | query "WQL" | class CLASS [--namespace NS]
   cim invoke PATH METHOD [Name=Value | Name=@file | Name[]=Value ...]
 Schema:
-  schema diff OLD NEW         (each a MOF root file or NS@VERSION from the embedded schema)
+  schema diff OLD NEW         (each a MOF root file, NS@VERSION from the embedded schema,
+                              or live:NS, what vmms serves now)
 
 Sizes take bytes or KB/MB/GB/TB suffixes. Jobs are waited for with a progress line on
 stderr (--timeout, default 300 s). Default server 127.0.0.1:5990 (unix:/path also works).
@@ -89,8 +90,12 @@ int main(int argc, char** argv) {
       std::cerr << "vmctl: usage: vmctl schema diff OLD NEW\n";
       return kExitUsage;
     }
-    return SchemaDiff(std::vector<std::string>(words.begin() + 1, words.end()), o.json, std::cout,
-                      std::cerr);
+    ClassFetcher fetch = [&o](const std::string& ns) {
+      CimClient client(o.server, o.pin);
+      return client.EnumerateClasses(ns);
+    };
+    return SchemaDiff(std::vector<std::string>(words.begin() + 1, words.end()), o.json, fetch,
+                      std::cout, std::cerr);
   }
   Args args = ParseArgs(words);
   CimClient client(o.server, o.pin);

@@ -4,13 +4,20 @@
 #include "cim-schema/cim_status.h"
 #include "common/grpc/status_conversion.h"
 #include "common/status_macros.h"
-#include "vmms/service/cim_proto_conversion.h"
+#include "proto/convert/cim_proto_conversion.h"
 
 namespace hv::vmms {
 
 namespace pb = hv::cim::v1;
 using hv::cim::CimStatusCode;
 using hv::cim::MakeCimError;
+using hv::proto::ClassToProto;
+using hv::proto::InstanceFromProto;
+using hv::proto::InstanceToProto;
+using hv::proto::PathFromProto;
+using hv::proto::PathToProto;
+using hv::proto::ValueFromProto;
+using hv::proto::ValueToProto;
 
 namespace {
 

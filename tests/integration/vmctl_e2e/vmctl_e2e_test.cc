@@ -143,6 +143,15 @@ TEST_F(VmctlE2eTest, GenericCimVerbsAndErrors) {
   r = Vmctl("schema diff root/virtualization@2008R2-SP1 root/virtualization/v2@2012");
   EXPECT_EQ(r.exit_code, 5) << r.out;
   EXPECT_THAT(r.out, HasSubstr("BREAKING"));
+  // A live namespace is a diff side: v2 as served equals its MOF, and an RTM
+  // pin makes the served v1 namespace the RTM one (SP1 then adds to it).
+  r = Vmctl("schema diff live:root/virtualization/v2 root/virtualization/v2@2012");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("\"changes\":[]"));
+  r = Vmctl("--schema root/virtualization@2008R2-RTM schema diff live:root/virtualization "
+            "root/virtualization@2008R2-SP1");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("Msvm_MemorySettingData.DynamicMemoryEnabled\",\"what\":\"property added"));
   EXPECT_EQ(Vmctl("Frob-VM").exit_code, 1);
 }
 

@@ -1,11 +1,11 @@
-#include "vmms/service/cim_proto_conversion.h"
+#include "proto/convert/cim_proto_conversion.h"
 
 #include "absl/strings/str_cat.h"
 #include "cim-schema/cim_status.h"
 #include "cim-schema/mof_writer.h"
 #include "common/status_macros.h"
 
-namespace hv::vmms {
+namespace hv::proto {
 
 namespace pb = hv::cim::v1;
 using hv::cim::CimStatusCode;
@@ -188,6 +188,7 @@ absl::StatusOr<Value> ValueFromProto(const pb::CimValue& v, int depth) {
     ASSIGN_OR_RETURN(Scalar s, ScalarFromProto(*type, v.elements(0), depth));
     return Value::FromScalar(*type, std::move(s));
   }
+  if (v.null_array() && v.elements().empty()) return Value::Null(*type, /*is_array=*/true);
   std::vector<Scalar> elems;
   elems.reserve(v.elements_size());
   for (const pb::CimScalar& e : v.elements()) {
@@ -201,7 +202,10 @@ pb::CimValue ValueToProto(const Value& v) {
   pb::CimValue out;
   out.set_type(ToWire(v.type()));
   out.set_is_array(v.is_array());
-  if (v.is_null()) return out;
+  if (v.is_null()) {
+    out.set_null_array(v.is_array());
+    return out;
+  }
   if (v.is_array()) {
     for (const Scalar& s : v.array()) *out.add_elements() = ScalarToProto(v.type(), s);
   } else {
@@ -314,4 +318,98 @@ pb::CimClass ClassToProto(const hv::cim::Class& c, absl::string_view name_space,
   return out;
 }
 
-}  // namespace hv::vmms
+namespace {
+
+absl::Status ClassError(const pb::CimClass& c, absl::string_view element, absl::string_view what) {
+  return MakeCimError(CimStatusCode::kInvalidParameter,
+                      absl::StrCat("class '", c.name(), "' ", element, ": ", what));
+}
+
+absl::StatusOr<hv::cim::QualifierList> LocalQualifiersFromProto(
+    const pb::CimClass& c, absl::string_view element,
+    const google::protobuf::RepeatedPtrField<pb::Qualifier>& in) {
+  hv::cim::QualifierList out;
+  for (const pb::Qualifier& pq : in) {
+    if (pq.propagated()) continue;
+    absl::StatusOr<Value> v = ValueFromProto(pq.value());
+    if (!v.ok()) return ClassError(c, element, absl::StrCat("qualifier ", pq.name(), ": ", v.status().message()));
+    hv::cim::Qualifier q;
+    q.name = pq.name();
+    q.value = *std::move(v);
+    q.flavors.disable_override = !pq.overridable();
+    q.flavors.restricted = !pq.to_subclass();
+    q.flavors.translatable = pq.translatable();
+    out.Set(std::move(q));
+  }
+  return out;
+}
+
+// INSTANCE (an EmbeddedInstance parameter on the wire) is declared a string.
+absl::StatusOr<hv::cim::FeatureType> FeatureTypeFromProto(const pb::CimClass& c,
+                                                          absl::string_view element,
+                                                          pb::CimType type, bool is_array,
+                                                          const std::string& ref_class,
+                                                          uint32_t array_size) {
+  hv::cim::FeatureType t;
+  if (type == pb::CIM_TYPE_INSTANCE) {
+    t.type = CimType::kString;
+  } else {
+    std::optional<CimType> ct = FromWire(type);
+    if (!ct) return ClassError(c, element, absl::StrCat("unknown type ", static_cast<int>(type)));
+    t.type = *ct;
+    if (t.type == CimType::kReference) t.ref_class = ref_class;
+  }
+  t.is_array = is_array;
+  if (array_size != 0) t.array_size = array_size;
+  return t;
+}
+
+absl::StatusOr<hv::cim::Method> LocalMethodFromProto(const pb::CimClass& c, const pb::Method& pm) {
+  hv::cim::Method m;
+  m.name = pm.name();
+  ASSIGN_OR_RETURN(m.return_type, FeatureTypeFromProto(c, pm.name(), pm.return_type(), false, "", 0));
+  ASSIGN_OR_RETURN(m.qualifiers, LocalQualifiersFromProto(c, pm.name(), pm.qualifiers()));
+  for (const pb::Parameter& pp : pm.parameters()) {
+    const std::string element = absl::StrCat(pm.name(), "(", pp.name(), ")");
+    hv::cim::Parameter p;
+    p.name = pp.name();
+    ASSIGN_OR_RETURN(p.type, FeatureTypeFromProto(c, element, pp.type(), pp.is_array(),
+                                                  pp.ref_class(), 0));
+    ASSIGN_OR_RETURN(p.qualifiers, LocalQualifiersFromProto(c, element, pp.qualifiers()));
+    m.parameters.push_back(std::move(p));
+  }
+  m.class_origin = c.name();
+  return m;
+}
+
+}  // namespace
+
+absl::StatusOr<hv::cim::Class> LocalClassFromProto(const pb::CimClass& c) {
+  if (c.name().empty()) {
+    return MakeCimError(CimStatusCode::kInvalidParameter, "class without a name");
+  }
+  hv::cim::Class out(c.name(), c.superclass());
+  ASSIGN_OR_RETURN(out.qualifiers(), LocalQualifiersFromProto(c, "qualifiers", c.qualifiers()));
+  for (const pb::Property& pp : c.properties()) {
+    if (pp.propagated()) continue;
+    hv::cim::Property p;
+    p.name = pp.name();
+    ASSIGN_OR_RETURN(p.type, FeatureTypeFromProto(c, pp.name(), pp.value().type(),
+                                                  pp.value().is_array(), pp.value().ref_class(),
+                                                  pp.array_size()));
+    absl::StatusOr<Value> def = ValueFromProto(pp.value());
+    if (!def.ok()) return ClassError(c, pp.name(), def.status().message());
+    p.default_value = *std::move(def);
+    ASSIGN_OR_RETURN(p.qualifiers, LocalQualifiersFromProto(c, pp.name(), pp.qualifiers()));
+    p.class_origin = c.name();
+    RETURN_IF_ERROR(out.AddProperty(std::move(p)));
+  }
+  for (const pb::Method& pm : c.methods()) {
+    if (pm.propagated()) continue;
+    ASSIGN_OR_RETURN(hv::cim::Method m, LocalMethodFromProto(c, pm));
+    RETURN_IF_ERROR(out.AddMethod(std::move(m)));
+  }
+  return out;
+}
+
+}  // namespace hv::proto

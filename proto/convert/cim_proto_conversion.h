@@ -1,9 +1,9 @@
 // hv.cim.v1 messages <-> cim-schema types, in both directions. Used by the
-// gRPC adapter (cim_service.cc) only. Conversions from the wire fail with
+// vmms gRPC adapter (vmms/service/cim_service.cc) and vmctl. Conversions from the wire fail with
 // CIM_ERR_INVALID_PARAMETER / CIM_ERR_TYPE_MISMATCH naming the field.
 // Pure functions; thread-safe.
-#ifndef HV_VMMS_SERVICE_CIM_PROTO_CONVERSION_H_
-#define HV_VMMS_SERVICE_CIM_PROTO_CONVERSION_H_
+#ifndef HV_PROTO_CONVERT_CIM_PROTO_CONVERSION_H_
+#define HV_PROTO_CONVERT_CIM_PROTO_CONVERSION_H_
 
 #include "absl/status/statusor.h"
 #include "cim-schema/cim_class.h"
@@ -12,7 +12,7 @@
 #include "cim-schema/value.h"
 #include "hv/cim/v1/cim.pb.h"
 
-namespace hv::vmms {
+namespace hv::proto {
 
 absl::StatusOr<hv::cim::Value> ValueFromProto(const hv::cim::v1::CimValue& v, int depth = 0);
 hv::cim::v1::CimValue ValueToProto(const hv::cim::Value& v);
@@ -24,7 +24,14 @@ hv::cim::v1::CimInstance InstanceToProto(const hv::cim::Instance& i,
                                          const hv::cim::ObjectPath* path);
 hv::cim::v1::CimClass ClassToProto(const hv::cim::Class& c, absl::string_view name_space,
                                    bool include_class_origin);
+// The class as declared (local features only): properties, methods and
+// qualifiers marked propagated are dropped, so hv::cim::Schema::AddClass
+// resolves it against its superclass again (vmctl schema diff of a live
+// namespace). An INSTANCE-typed parameter becomes the string it is declared
+// as (its EmbeddedInstance qualifier travels with it). Fails with
+// CIM_ERR_INVALID_PARAMETER naming the class and element.
+absl::StatusOr<hv::cim::Class> LocalClassFromProto(const hv::cim::v1::CimClass& c);
 
-}  // namespace hv::vmms
+}  // namespace hv::proto
 
-#endif  // HV_VMMS_SERVICE_CIM_PROTO_CONVERSION_H_
+#endif  // HV_PROTO_CONVERT_CIM_PROTO_CONVERSION_H_
