@@ -60,15 +60,37 @@ struct ShutdownStatus {
   std::optional<uint32_t> last_answer_status;  // icmsg status of the last answer
 };
 
+// What ShutdownVsp::Save keeps across a Quick Migration: the negotiation on
+// the open channel and every counter (worker/saved_state_extension.h puts it
+// in the state file). No request is ever pending at a save (Shutdown and
+// Save are both control operations, serialised by the VM), so none is kept.
+struct ShutdownSavedState {
+  bool negotiated = false;
+  bool negotiation_refused = false;
+  vmbus_ic_version framework_version = {0, 0};  // 0.0 unless negotiated
+  vmbus_ic_version message_version = {0, 0};
+  uint64_t opens = 0;
+  uint64_t closes = 0;
+  uint64_t negotiations_sent = 0;
+  uint64_t requests_sent = 0;
+  uint64_t responses = 0;
+  uint64_t accepted = 0;
+  uint64_t refused = 0;
+  uint64_t bad_messages = 0;
+};
+
 class ShutdownVsp : public VmbusDevice {
  public:
   ShutdownVsp(const Clock* clock, EventLog* events, ShutdownOptions options = {});
 
   void OnOpen(PacketSink* sink) override;
   void OnClose() override;
-  // A restored channel negotiates again (the negotiation is not saved; the
-  // guest answers a negotiate request at any time, as Linux hv_utils does).
-  void OnRestore(PacketSink* sink) override { OnOpen(sink); }
+  // Reattaches the channel the VMBus restore reopened. After Restore the
+  // saved negotiation stands (a negotiated channel is not renegotiated; one
+  // still negotiating asks again at once, and the guest answers a repeated
+  // request, as Linux hv_utils does). Without Restore (a state file from
+  // before the shutdown section) it is a fresh open: negotiation from scratch.
+  void OnRestore(PacketSink* sink) override;
   // Malformed messages are counted and dropped; never fails.
   absl::Status OnPacket(uint16_t type, absl::Span<const uint8_t> payload) override;
   // Sends the negotiate request when due. Call periodically.
@@ -86,6 +108,16 @@ class ShutdownVsp : public VmbusDevice {
   // closed meanwhile).
   std::optional<uint32_t> WaitForAnswer(absl::Duration timeout);
   ShutdownStatus Status() const;
+
+  // Save/restore (Quick Migration; shutdown_vsp_saved_state.cc). Save with
+  // the VMBus poll thread paused. Restore, before the VMBus restore calls
+  // OnRestore, validates every field (versions this host offers, counts that
+  // add up) and fails with InvalidArgument naming the field, unchanged then.
+  // CheckRestoredChannel, after the VMBus restore: InvalidArgument when the
+  // saved negotiation has no reopened channel to stand on.
+  ShutdownSavedState Save() const;
+  absl::Status Restore(const ShutdownSavedState& saved);
+  absl::Status CheckRestoredChannel() const;
 
   // Builds the shutdown request in the given versions (exposed for tests).
   static std::vector<uint8_t> BuildRequest(uint32_t flags, uint32_t reason_code,
@@ -105,6 +137,7 @@ class ShutdownVsp : public VmbusDevice {
   PacketSink* sink_ ABSL_GUARDED_BY(mu_) = nullptr;
   ShutdownStatus status_ ABSL_GUARDED_BY(mu_);
   absl::Time next_negotiate_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
+  bool restored_ ABSL_GUARDED_BY(mu_) = false;  // Restore ran (OnRestore keeps it)
 };
 
 }  // namespace hv::worker
