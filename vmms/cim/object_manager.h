@@ -83,6 +83,10 @@ class ObjectManager {
   absl::StatusOr<std::vector<ServedInstance>> EnumerateInstances(const CallContext& ctx,
                                                                  absl::string_view cls, bool deep,
                                                                  const PropertyList& props);
+  // WQL (cim.md §4): SELECT, ASSOCIATORS OF and REFERENCES OF. KeysOnly gives
+  // key properties only; ClassDefsOnly gives one class object per distinct
+  // result class (see ClassObjects). Errors are CIM statuses: kInvalidQuery
+  // with the position, kQueryLanguageNotSupported, kInvalidClass, kNotFound.
   absl::StatusOr<std::vector<ServedInstance>> ExecQuery(const CallContext& ctx,
                                                         absl::string_view language,
                                                         absl::string_view query);
@@ -122,6 +126,12 @@ class ObjectManager {
   // Reduces to the properties of `requested` (deep = false) and `props`.
   void Reduce(const CallContext& ctx, ServedInstance& s, absl::string_view requested, bool deep,
               const PropertyList& props) const;
+  // WQL ClassDefsOnly (cim.md §4): one class object per distinct class of
+  // `found`, in first-seen order, as WMI returns them (__GENUS 1): a class path
+  // (no keys) and every property of the pinned class at its default value
+  // (typed NULL when it has none). GetClass gives the qualifiers.
+  absl::StatusOr<std::vector<ServedInstance>> ClassObjects(
+      const CallContext& ctx, const std::vector<ServedInstance>& found) const;
   absl::StatusOr<std::vector<ServedInstance>> AssociationWalk(const CallContext& ctx,
                                                               const hv::cim::ObjectPath& path,
                                                               const AssociationFilter& filter,

@@ -29,15 +29,16 @@ absl::StatusOr<std::vector<ServedInstance>> ObjectManager::ExecQuery(const CallC
   absl::StatusOr<hv::cim::WqlQuery> parsed = hv::cim::ParseWql(query);
   if (!parsed.ok()) return MakeCimError(CimStatusCode::kInvalidQuery, parsed.status().message());
   if (auto* assoc = std::get_if<hv::cim::WqlAssociationQuery>(&*parsed)) {
-    if (assoc->class_defs_only) {
-      return MakeCimError(CimStatusCode::kNotSupported,
-                          "WQL ClassDefsOnly is not supported; use EnumerateClasses");
-    }
     ObjectPath path = assoc->path;
     if (path.name_space.empty()) path.name_space = ctx.name_space;
     AssociationFilter f{assoc->assoc_class, assoc->result_class, assoc->role, assoc->result_role,
                         assoc->required_qualifier, assoc->required_assoc_qualifier};
-    return AssociationWalk(ctx, path, f, std::nullopt, assoc->keys_only, assoc->references);
+    ASSIGN_OR_RETURN(std::vector<ServedInstance> found,
+                     AssociationWalk(ctx, path, f, std::nullopt,
+                                     assoc->keys_only || assoc->class_defs_only,
+                                     assoc->references));
+    if (!assoc->class_defs_only) return found;
+    return ClassObjects(ctx, found);
   }
   const auto& select = std::get<hv::cim::WqlSelect>(*parsed);
   absl::StatusOr<const hv::cim::Class*> from = PinnedClass(ctx, select.class_name);
@@ -59,6 +60,29 @@ absl::StatusOr<std::vector<ServedInstance>> ObjectManager::ExecQuery(const CallC
     if (!*match) continue;
     s.instance = hv::cim::ProjectSelect(select, s.instance, wctx);
     out.push_back(std::move(s));
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<ServedInstance>> ObjectManager::ClassObjects(
+    const CallContext& ctx, const std::vector<ServedInstance>& found) const {
+  std::vector<ServedInstance> out;
+  for (const ServedInstance& s : found) {
+    const std::string& name = s.instance.class_name();
+    if (std::any_of(out.begin(), out.end(),
+                    [&](const ServedInstance& o) { return CiEquals(o.path.class_name, name); })) {
+      continue;
+    }
+    ASSIGN_OR_RETURN(const hv::cim::Class* cls, PinnedClass(ctx, name));
+    ServedInstance c;
+    c.path.name_space = ctx.name_space;
+    c.path.class_name = cls->name();
+    c.instance = Instance(cls->name());
+    for (const hv::cim::Property& p : cls->properties()) {
+      c.instance.Set(p.name, p.default_value.is_null() ? Value::Null(p.type.type, p.type.is_array)
+                                                       : p.default_value);
+    }
+    out.push_back(std::move(c));
   }
   return out;
 }

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <filesystem>
 #include <map>
+#include <set>
 
 #include "absl/synchronization/mutex.h"
 #include "cim-schema/cim_status.h"
@@ -495,6 +496,70 @@ TEST_F(ObjectManagerTest, InheritancePropertyListQueriesAndAssociations) {
                              "Name=\"" + id + "\"} WHERE ResultClass = Msvm_SystemDevice");
   ASSERT_TRUE(refs.ok()) << refs.status();
   EXPECT_EQ(refs->size(), 2u);  // memory + heartbeat
+}
+
+TEST_F(ObjectManagerTest, ClassDefsOnlyGivesEachResultClassOnceAtItsPinnedVersion) {
+  std::string id = Define("defs", kDmMemory);
+  const std::string vssd_path = "{Msvm_VirtualSystemSettingData.InstanceID=" +
+                                Quoted(SettingInstanceId(id, SettingKind::kSystem)) + "}";
+  auto instances = om_->ExecQuery(Ctx("root/virtualization/v2"), "WQL", "ASSOCIATORS OF " + vssd_path);
+  ASSERT_TRUE(instances.ok()) << instances.status();
+  auto defs = om_->ExecQuery(Ctx("root/virtualization/v2"), "WQL",
+                             "ASSOCIATORS OF " + vssd_path + " WHERE ClassDefsOnly");
+  ASSERT_TRUE(defs.ok()) << defs.status();
+  std::vector<std::string> want;
+  for (const ServedInstance& s : *instances) {
+    if (std::find(want.begin(), want.end(), s.instance.class_name()) == want.end()) {
+      want.push_back(s.instance.class_name());
+    }
+  }
+  std::vector<std::string> got;
+  for (const ServedInstance& d : *defs) {
+    EXPECT_TRUE(d.path.IsClassPath()) << d.path.class_name;
+    EXPECT_EQ(d.path.name_space, "root/virtualization/v2");
+    got.push_back(d.instance.class_name());
+  }
+  EXPECT_EQ(got, want);
+  auto mem = std::find(got.begin(), got.end(), "Msvm_MemorySettingData");
+  ASSERT_NE(mem, got.end());
+  const Instance& mem_class = (*defs)[mem - got.begin()].instance;
+  EXPECT_EQ(mem_class.Get("ResourceSubType")->AsString(), "Microsoft:Hyper-V:Memory");
+  ASSERT_NE(mem_class.Get("Limit"), nullptr);
+  EXPECT_TRUE(mem_class.Get("Limit")->is_null());  // a class has no instance values
+  // References: the association classes, each once (two Msvm_SystemDevice links, one class).
+  const std::string cs_path = "{Msvm_ComputerSystem.CreationClassName=\"Msvm_ComputerSystem\",Name=\"" +
+                              id + "\"}";
+  auto links = om_->ExecQuery(Ctx("root/virtualization/v2"), "WQL", "REFERENCES OF " + cs_path);
+  ASSERT_TRUE(links.ok()) << links.status();
+  auto refs = om_->ExecQuery(Ctx("root/virtualization/v2"), "WQL",
+                             "REFERENCES OF " + cs_path + " WHERE ClassDefsOnly");
+  ASSERT_TRUE(refs.ok()) << refs.status();
+  EXPECT_LT(refs->size(), links->size());
+  std::vector<std::string> assoc_classes;
+  for (const ServedInstance& d : *refs) assoc_classes.push_back(d.path.class_name);
+  EXPECT_EQ(std::count(assoc_classes.begin(), assoc_classes.end(), "Msvm_SystemDevice"), 1);
+  EXPECT_EQ(std::set<std::string>(assoc_classes.begin(), assoc_classes.end()).size(),
+            assoc_classes.size());
+  // An RTM-pinned client sees the RTM class: no Dynamic Memory properties.
+  auto v1 = om_->ExecQuery(Ctx("root/virtualization", "root/virtualization@2008R2-RTM"), "WQL",
+                           "ASSOCIATORS OF {Msvm_VirtualSystemSettingData.InstanceID=" +
+                               Quoted(SettingInstanceId(id, SettingKind::kSystem)) +
+                               "} WHERE ClassDefsOnly");
+  ASSERT_TRUE(v1.ok()) << v1.status();
+  bool saw_memory = false;
+  for (const ServedInstance& d : *v1) {
+    if (d.instance.class_name() != "Msvm_MemorySettingData") continue;
+    saw_memory = true;
+    EXPECT_NE(d.instance.Get("AllocationUnits"), nullptr);
+    EXPECT_EQ(d.instance.Get("DynamicMemoryEnabled"), nullptr);
+  }
+  EXPECT_TRUE(saw_memory);
+  // ClassDefsOnly still refuses ResultClass (cim.md §4).
+  EXPECT_EQ(GetCimStatus(om_->ExecQuery(Ctx("root/virtualization/v2"), "WQL",
+                                        "ASSOCIATORS OF " + vssd_path +
+                                            " WHERE ClassDefsOnly ResultClass = Msvm_Memory")
+                             .status()),
+            CimStatusCode::kInvalidQuery);
 }
 
 TEST_F(ObjectManagerTest, ModifyInstanceOnlyWritesWriteProperties) {

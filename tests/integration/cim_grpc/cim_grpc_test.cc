@@ -341,6 +341,19 @@ TEST_F(CimGrpcTest, WqlAndAssociationsAcrossTheSettings) {
                     &out).status.ok());
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].class_name(), "Msvm_VirtualSystemSettingData");
+  // ClassDefsOnly: each associated class once, as a keyless class path.
+  out.clear();
+  ASSERT_TRUE(Query(kV2,
+                    "ASSOCIATORS OF {Msvm_ComputerSystem.CreationClassName=\"Msvm_ComputerSystem\",Name=\"" +
+                        IdOf(a) + "\"} WHERE AssocClass = Msvm_SystemDevice ClassDefsOnly",
+                    &out).status.ok());
+  std::vector<std::string> defs;
+  for (const pb::CimInstance& c : out) {
+    defs.push_back(c.class_name());
+    EXPECT_EQ(c.path().keys_size(), 0) << c.class_name();
+    EXPECT_EQ(c.path().namespace_(), kV2);
+  }
+  EXPECT_THAT(defs, ::testing::UnorderedElementsAre("Msvm_Memory", "Msvm_HeartbeatComponent"));
   // Associators operation: system -> devices.
   grpc::ClientContext ctx;
   Prepare(&ctx, "");
