@@ -151,9 +151,27 @@ void ManagementServiceProvider::Define(const CallContext& ctx, const std::vector
   if (sys == nullptr) {
     return Fail(ctx, r, InvalidParam(absl::StrCat(Name(ctx, kSystemSettings), " is required")));
   }
+  const hv::cim::Class* sys_cls = ctx.newest->FindClass(sys->class_name());
+  if (sys_cls == nullptr || !ctx.newest->IsSubclassOf(sys->class_name(), "CIM_VirtualSystemSettingData")) {
+    return Fail(ctx, r, InvalidParam(absl::StrCat(Name(ctx, kSystemSettings), ": ",
+                                                  sys->class_name(),
+                                                  " is not a virtual system setting")));
+  }
+  // What differs from a fresh instance's defaults is stored or refused by
+  // name, as in ModifySystemSettings: nothing given is silently dropped.
+  absl::Status refused = RefuseUnstored(
+      sys->class_name(), ChangedProperties(Instance(sys->class_name()), *sys, *sys_cls),
+      {"ElementName", "GuestCommandLine", "AutomaticRecoveryAction", "Notes"});
+  if (!refused.ok()) return Fail(ctx, r, refused);
   VmDefinition def;
   def.name = ElementNameOf(*sys);
   def.guest_command_line = StringPropertyOf(*sys, "GuestCommandLine");
+  if (const Value* v = sys->Get("AutomaticRecoveryAction"); v != nullptr && !v->is_null()) {
+    def.recovery = static_cast<RecoveryAction>(v->AsUnsigned());
+  }
+  if (const Value* v = sys->Get("Notes"); v != nullptr && !v->is_null()) {
+    for (const hv::cim::Scalar& e : v->array()) def.notes.push_back(std::get<std::string>(e));
+  }
   if (def.guest_command_line.size() > 1000) {  // the guest's boot-info field holds 1024 bytes
     return Fail(ctx, r, InvalidParam("GuestCommandLine is longer than 1000 bytes"));
   }

@@ -562,6 +562,49 @@ TEST_F(ObjectManagerTest, ClassDefsOnlyGivesEachResultClassOnceAtItsPinnedVersio
             CimStatusCode::kInvalidQuery);
 }
 
+TEST_F(ObjectManagerTest, DefineSystemStoresWhatItIsGivenOrRefusesItByName) {
+  CallContext v2 = Ctx("root/virtualization/v2");
+  auto define = [&](const std::string& system) {
+    return om_->InvokeMethod(v2, Vsms("root/virtualization/v2"), "DefineSystem",
+                             {Str("SystemSettings", system), StrArr("ResourceSettings", {kDmMemory})});
+  };
+  auto vm_count = [&] {
+    auto all = om_->EnumerateInstances(v2, "Msvm_VirtualSystemSettingData", true, std::nullopt);
+    EXPECT_TRUE(all.ok()) << all.status();
+    return all.ok() ? all->size() : 0u;
+  };
+  // Notes and AutomaticRecoveryAction are stored at definition, as
+  // ModifySystemSettings stores them.
+  auto ok = define("instance of Msvm_VirtualSystemSettingData { ElementName = \"kept\"; "
+                   "Notes = {\"web tier\", \"owner: ops\"}; AutomaticRecoveryAction = 1; };");
+  ASSERT_TRUE(ok.ok()) << ok.status();
+  ASSERT_EQ(ok->return_value, 0u) << ok->error_description;
+  const std::string id = StringKey(ok->out.at(0).value.AsReference(), "Name");
+  Instance vssd = Get("root/virtualization/v2",
+                      SettingPath("Msvm_VirtualSystemSettingData",
+                                  SettingInstanceId(id, SettingKind::kSystem)));
+  ASSERT_NE(vssd.Get("Notes"), nullptr);
+  ASSERT_EQ(vssd.Get("Notes")->array().size(), 2u);
+  EXPECT_EQ(std::get<std::string>(vssd.Get("Notes")->array()[1]), "owner: ops");
+  EXPECT_EQ(vssd.Get("AutomaticRecoveryAction")->AsUnsigned(), 1u);
+  const size_t defined = vm_count();
+  // A setting vmms has nowhere to keep is refused by name, not dropped.
+  auto dropped = define("instance of Msvm_VirtualSystemSettingData { ElementName = \"lost\"; "
+                        "SnapshotDataRoot = \"/srv/snap\"; };");
+  ASSERT_TRUE(dropped.ok()) << dropped.status();
+  EXPECT_EQ(dropped->return_value, 1u);  // Not Supported
+  EXPECT_NE(dropped->error_description.find("SnapshotDataRoot"), std::string::npos)
+      << dropped->error_description;
+  // A value outside the rules is refused by the same check as a modify.
+  auto bad = define("instance of Msvm_VirtualSystemSettingData { ElementName = \"bad\"; "
+                    "AutomaticRecoveryAction = 7; };");
+  ASSERT_TRUE(bad.ok()) << bad.status();
+  EXPECT_NE(bad->return_value, 0u);
+  EXPECT_NE(bad->error_description.find("AutomaticRecoveryAction 7"), std::string::npos)
+      << bad->error_description;
+  EXPECT_EQ(vm_count(), defined);  // neither refusal defined a VM
+}
+
 TEST_F(ObjectManagerTest, ModifyInstanceOnlyWritesWriteProperties) {
   std::string id = Define("mi", kDmMemory);
   CallContext v2 = Ctx("root/virtualization/v2");

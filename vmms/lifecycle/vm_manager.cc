@@ -180,7 +180,11 @@ absl::StatusOr<VmRecord> VmManager::DefineVm(const VmDefinition& d) {
   vm.guest_image = d.guest_image;
   vm.guest_command_line = d.guest_command_line;
   vm.backend = d.backend;
-  vm.recovery = d.recovery;
+  // The same checks as ModifySystemSettings (one rule for both).
+  VmSystemChange settings;
+  settings.recovery = d.recovery;
+  settings.notes = d.notes;
+  RETURN_IF_ERROR(ApplySystemChange(settings, vm));
   vm.created_unix_ms = vm.updated_unix_ms = Now();
   return store_->CreateVm(vm, {0, Now(), vm.id, "method",
                                absl::StrCat("DefineSystem '", vm.name, "'")});

@@ -47,6 +47,7 @@ struct VmDefinition {
   std::string guest_command_line;
   std::string backend = "auto";     // auto | kvm | tcg
   RecoveryAction recovery = RecoveryAction::kNone;
+  std::vector<std::string> notes;   // Hyper-V's Notes; limits as in ApplySystemChange
 };
 
 struct VmManagerOptions {
