@@ -10,6 +10,7 @@
 #include "wire/dynmem.h"
 #include "wire/vmbus.h"
 #include "worker/guest_loader.h"
+#include "worker/saved_state_extension.h"
 #include "worker/saved_state_file.h"
 #include "worker/worker_config.h"
 
@@ -98,7 +99,15 @@ absl::Status VirtualMachine::RestoreDevices(const pb::WorkerSavedState& saved) {
   if (dm_ != nullptr) RETURN_IF_ERROR(dm_->Restore(saved.dynmem()));
   RETURN_IF_ERROR(heartbeat_->Restore(saved.heartbeat()));
   RETURN_IF_ERROR(workload_->Restore(saved.workload()));
-  return vmbus_->Restore(saved.vmbus());
+  // The shutdown IC's section is optional: in a file saved before it, the
+  // open channel negotiates afresh (ShutdownVsp::OnRestore).
+  ASSIGN_OR_RETURN(std::optional<ShutdownSavedState> shutdown, GetShutdownSection(saved));
+  if (shutdown.has_value()) RETURN_IF_ERROR(shutdown_->Restore(*shutdown));
+  RETURN_IF_ERROR(vmbus_->Restore(saved.vmbus()));
+  RETURN_IF_ERROR(shutdown_->CheckRestoredChannel());
+  // Last: the baselines are what the restored devices do not count again.
+  ASSIGN_OR_RETURN(auto counters, GetCountersSection(saved));
+  return carried_.Restore(saved.exit_counts(), counters, MisbehaviourEvents());
 }
 
 absl::Status VirtualMachine::BuildDevices() {
@@ -427,7 +436,9 @@ pb::WorkerSavedState VirtualMachine::BuildSavedState() {
   *s.mutable_config() = config_;
   s.mutable_config()->clear_restore_from();
   s.set_uptime_ms(UptimeMs());
-  *s.mutable_exit_counts() = Sample().exit_counts();
+  const pb::StatusReport sample = Sample();  // cumulative (carried counts included)
+  *s.mutable_exit_counts() = sample.exit_counts();
+  SetCountersSection(CarriedCounters::SaveCounters(sample), s);
   s.set_serial_history(serial_.History());
   s.set_serial_total_bytes(serial_.total_bytes());
   if (dm_ != nullptr) s.set_memory_target_mib(dm_->Status().target_pages / 256);
@@ -438,6 +449,7 @@ pb::WorkerSavedState VirtualMachine::BuildSavedState() {
   *s.mutable_dm_memory() = dm_memory_->Save();
   *s.mutable_heartbeat() = heartbeat_->Save();
   *s.mutable_workload() = workload_->Save();
+  SetShutdownSection(shutdown_->Save(), s);
   return s;
 }
 

@@ -38,6 +38,7 @@
 #include "hypervisor-shim/exit_stats.h"
 #include "hypervisor-shim/hypercall_dispatcher.h"
 #include "hypervisor-shim/vcpu_runner.h"
+#include "worker/carried_counters.h"
 #include "worker/devices/dynmem/dm_vsp.h"
 #include "worker/devices/heartbeat/heartbeat_vsp.h"
 #include "worker/devices/dynmem/partition_dm_memory.h"
@@ -168,12 +169,15 @@ class VirtualMachine {
   pb::MemoryOperationResponse MemoryResponse() const;
   pb::WorkerSavedState BuildSavedState();
   void FillMemory(pb::StatusReport& r) const;
+  // Guest protocol violations this process's devices count (before carry-over).
+  uint64_t MisbehaviourEvents() const;
   uint64_t UptimeMs() const;
 
   VirtualMachineOptions options_;
   pb::WorkerConfig config_;  // effective (restored settings merged in)
   std::string name_;
   uint64_t uptime_base_ms_ = 0;   // carried over from a saved state
+  CarriedCounters carried_;       // counts carried over from a saved state
 
   SystemClock clock_;
   EventLog events_;

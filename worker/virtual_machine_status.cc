@@ -151,20 +151,25 @@ pb::StatusReport VirtualMachine::Sample() {
       (*r.mutable_exit_counts())[std::string(info.name)] = n;
     }
   }
+  if (std::optional<hv_workload_status> w = workload_->LastStatus()) {
+    r.set_workload_counter(w->progress);
+  }
+  r.set_misbehaviour_events(MisbehaviourEvents());
+  carried_.Apply(r);  // exit and misbehaviour counts continue across a restore
+  return r;
+}
+
+uint64_t VirtualMachine::MisbehaviourEvents() const {
   VmbusServerCounters vc = vmbus_->counters();
   uint64_t misbehaviour = vc.messages_malformed + vc.messages_unexpected + vc.channels_reset +
                           vc.gpadls_rejected + vc.opens_rejected + vc.signals_unknown +
                           workload_->bad_packets() + shutdown_->Status().bad_messages +
                           power_off_port_.counters().bad_writes;
-  if (std::optional<hv_workload_status> w = workload_->LastStatus()) {
-    r.set_workload_counter(w->progress);
-  }
   if (dm_ != nullptr) {
     DmVspCounters dc = dm_->counters();
     misbehaviour += dc.malformed + dc.unexpected + dc.bad_ranges + dc.flood_dropped;
   }
-  r.set_misbehaviour_events(misbehaviour);
-  return r;
+  return misbehaviour;
 }
 
 uint64_t VirtualMachine::change_sequence() const {

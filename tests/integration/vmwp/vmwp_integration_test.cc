@@ -343,6 +343,16 @@ TEST_F(VmwpTest, SaveAndRestoreInNewWorkerContinuesTheGuest) {
   EXPECT_LE(restored->guest_resident_bytes(), restored->guest_mapped_bytes());
   EXPECT_LE(restored->guest_resident_bytes(), (256ull - 64) << 20)
       << "the ballooned 64 MiB are not resident";
+  // Counts continue from the saved VM (monotonic across the migration), even
+  // though the new process has barely run: exits by reason, misbehaviour.
+  ASSERT_FALSE(at_save->exit_counts().empty());
+  for (const auto& [reason, n] : at_save->exit_counts()) {
+    EXPECT_GE(restored->exit_counts().count(reason) ? restored->exit_counts().at(reason) : 0, n)
+        << reason;
+  }
+  EXPECT_GE(restored->misbehaviour_events(), at_save->misbehaviour_events());
+  EXPECT_GE(restored->add_operations(), at_save->add_operations());
+  EXPECT_GE(restored->remove_operations(), at_save->remove_operations());
 
   ASSERT_TRUE(Call(&pb::Worker::Stub::Resume, b->stub(), pb::ResumeRequest(), &sr).ok());
   uint64_t progress_now = 0;
@@ -380,8 +390,21 @@ TEST_F(VmwpTest, SaveAndRestoreInNewWorkerContinuesTheGuest) {
   }, absl::Seconds(120));
   ASSERT_TRUE(unballooned.has_value()) << Now(*b) << ReadFile(rc.state_dir() + "/vmwp.log");
   EXPECT_EQ(unballooned->misbehaviour_events(), 0u);
-  ASSERT_EQ(kill(b->pid(), SIGTERM), 0);
-  ASSERT_TRUE(b->WaitExit().has_value());
+  for (const auto& [reason, n] : at_save->exit_counts()) {
+    EXPECT_GE(unballooned->exit_counts().at(reason), n) << reason;
+  }
+  // The restored Shutdown IC (its negotiation came back with the saved
+  // state) still shuts the guest down cooperatively.
+  pb::ShutdownRequest shutdown;
+  shutdown.set_timeout_ms(120000);
+  ASSERT_TRUE(Call(&pb::Worker::Stub::Shutdown, b->stub(), shutdown, &sr).ok());
+  EXPECT_EQ(sr.state(), pb::VM_STATE_OFF);
+  std::optional<int> b_status = b->WaitExit();
+  ASSERT_TRUE(b_status.has_value());
+  EXPECT_TRUE(WIFEXITED(*b_status) && WEXITSTATUS(*b_status) == 0) << *b_status;
+  const std::string log = ReadFile(rc.state_dir() + "/vmwp.log");
+  EXPECT_THAT(log, HasSubstr("serial: shutdown: requested by host"));
+  EXPECT_THAT(log, HasSubstr("shutdown was cooperative: guest powered off")) << log;
 }
 
 TEST_F(VmwpTest, RefusesLiveSocketReplacesStaleOneAndRecordsAbnormalExits) {
