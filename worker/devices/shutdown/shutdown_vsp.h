@@ -1,7 +1,7 @@
 // ShutdownVsp: the host side of the Shutdown integration service, offered
 // under class 0e0b6031-5213-4934-818b-38d90ced39db (wire/vmbus.h). On every
-// channel open (and after a restore) the host negotiates versions with the
-// shared IC negotiation (worker/devices/ic/ic_negotiation.h), repeating the
+// channel open (a restore keeps a saved negotiation: see OnRestore) the host
+// negotiates versions with the shared IC negotiation (worker/devices/ic/ic_negotiation.h), repeating the
 // request every `negotiate_interval` until answered. Once negotiated,
 // RequestShutdown sends one ICMSGTYPE_SHUTDOWN request; the guest answers
 // with ICMSGHDRFLAG_RESPONSE and status HV_IC_S_OK (it is shutting down) or a
