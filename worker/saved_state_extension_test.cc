@@ -3,9 +3,14 @@
 // and corrupt bytes are refused naming the field.
 #include "worker/saved_state_extension.h"
 
+#include <functional>
+#include <memory>
 #include <set>
 
 #include "gmock/gmock.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/descriptor.pb.h"
+#include "google/protobuf/dynamic_message.h"
 #include "google/protobuf/unknown_field_set.h"
 #include "gtest/gtest.h"
 
@@ -106,6 +111,85 @@ TEST(SavedStateExtension, EveryShutdownFieldIsNamedOnceInTheTable) {
   ASSERT_TRUE(section.ParseFromString(
       Unknown(saved)->field(0).length_delimited()));
   EXPECT_EQ(section.field_count(), kShutdownStateFieldCount);
+}
+
+// The sections read as the declarations they stand for: a message type built
+// at run time with exactly those fields (what proto/ would declare later)
+// parses the bytes with nothing left unknown.
+TEST(SavedStateExtension, TheBytesAreWhatTheLaterDeclarationsRead) {
+  namespace gp = ::google::protobuf;
+  gp::FileDescriptorProto file;
+  file.set_name("later.proto");
+  file.set_package("later");
+  file.set_syntax("proto3");
+  gp::DescriptorProto* sd = file.add_message_type();
+  sd->set_name("ShutdownVspState");
+  for (int n = 1; n <= kShutdownStateFieldCount; ++n) {
+    gp::FieldDescriptorProto* f = sd->add_field();
+    f->set_name(std::string(ShutdownStateFieldName(n)));
+    f->set_number(n);
+    f->set_label(gp::FieldDescriptorProto::LABEL_OPTIONAL);
+    f->set_type(n <= 2   ? gp::FieldDescriptorProto::TYPE_BOOL
+                : n <= 4 ? gp::FieldDescriptorProto::TYPE_UINT32
+                         : gp::FieldDescriptorProto::TYPE_UINT64);
+  }
+  gp::DescriptorProto* saved_d = file.add_message_type();
+  saved_d->set_name("WorkerSavedState");
+  gp::DescriptorProto* entry = saved_d->add_nested_type();
+  entry->set_name("CountersEntry");
+  entry->mutable_options()->set_map_entry(true);
+  gp::FieldDescriptorProto* key = entry->add_field();
+  key->set_name("key");
+  key->set_number(1);
+  key->set_label(gp::FieldDescriptorProto::LABEL_OPTIONAL);
+  key->set_type(gp::FieldDescriptorProto::TYPE_STRING);
+  gp::FieldDescriptorProto* value = entry->add_field();
+  value->set_name("value");
+  value->set_number(2);
+  value->set_label(gp::FieldDescriptorProto::LABEL_OPTIONAL);
+  value->set_type(gp::FieldDescriptorProto::TYPE_UINT64);
+  gp::FieldDescriptorProto* shutdown = saved_d->add_field();
+  shutdown->set_name("shutdown");
+  shutdown->set_number(kSavedShutdownField);
+  shutdown->set_label(gp::FieldDescriptorProto::LABEL_OPTIONAL);
+  shutdown->set_type(gp::FieldDescriptorProto::TYPE_MESSAGE);
+  shutdown->set_type_name(".later.ShutdownVspState");
+  gp::FieldDescriptorProto* counters = saved_d->add_field();
+  counters->set_name("counters");
+  counters->set_number(kSavedCountersField);
+  counters->set_label(gp::FieldDescriptorProto::LABEL_REPEATED);
+  counters->set_type(gp::FieldDescriptorProto::TYPE_MESSAGE);
+  counters->set_type_name(".later.WorkerSavedState.CountersEntry");
+  gp::DescriptorPool pool;
+  ASSERT_NE(pool.BuildFile(file), nullptr);
+  gp::DynamicMessageFactory factory(&pool);
+  const gp::Descriptor* d = pool.FindMessageTypeByName("later.WorkerSavedState");
+  ASSERT_NE(d, nullptr);
+  std::unique_ptr<gp::Message> later(factory.GetPrototype(d)->New());
+
+  pb::WorkerSavedState saved;
+  SetShutdownSection(Distinct(), saved);
+  SetCountersSection({{"misbehaviour_events", 42}}, saved);
+  std::string bytes;
+  ASSERT_TRUE(saved.SerializeToString(&bytes));
+  ASSERT_TRUE(later->ParseFromString(bytes));
+  const gp::Reflection* r = later->GetReflection();
+  EXPECT_EQ(r->GetUnknownFields(*later).field_count(), 0);
+  const gp::Message& sm = r->GetMessage(*later, d->FindFieldByName("shutdown"));
+  EXPECT_EQ(sm.GetReflection()->GetUnknownFields(sm).field_count(), 0);
+  const gp::Descriptor* sdesc = sm.GetDescriptor();
+  EXPECT_TRUE(sm.GetReflection()->GetBool(sm, sdesc->FindFieldByName("negotiated")));
+  EXPECT_EQ(sm.GetReflection()->GetUInt32(sm, sdesc->FindFieldByName("message_version")),
+            (3u << 16) | 2);
+  EXPECT_EQ(sm.GetReflection()->GetUInt64(sm, sdesc->FindFieldByName("refused")), 11u);
+  EXPECT_EQ(sm.GetReflection()->GetUInt64(sm, sdesc->FindFieldByName("bad_messages")),
+            ~uint64_t{0});
+  const gp::FieldDescriptor* cf = d->FindFieldByName("counters");
+  ASSERT_EQ(r->FieldSize(*later, cf), 1);
+  const gp::Message& e = r->GetRepeatedMessage(*later, cf, 0);
+  EXPECT_EQ(e.GetReflection()->GetString(e, e.GetDescriptor()->FindFieldByName("key")),
+            "misbehaviour_events");
+  EXPECT_EQ(e.GetReflection()->GetUInt64(e, e.GetDescriptor()->FindFieldByName("value")), 42u);
 }
 
 // A saved state whose shutdown section is `section` (a hand-made message).
