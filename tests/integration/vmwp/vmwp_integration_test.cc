@@ -470,6 +470,67 @@ TEST_F(VmwpTest, GuestCrashIsRecordedAndTheWorkerStaysReadable) {
   EXPECT_TRUE(WIFEXITED(*st) && WEXITSTATUS(*st) == 0);
 }
 
+// A state file saved before the Shutdown IC and counters sections existed
+// (here: the same file with them stripped) still restores; the reopened
+// Shutdown IC channel negotiates afresh and Shutdown is still cooperative.
+TEST_F(VmwpTest, RestoresAStateFileWithoutTheShutdownSection) {
+  pb::WorkerConfig c = DmGuestConfig(dir_.path(), "qm3");
+  auto a = Start(c);
+  ASSERT_NE(a, nullptr);
+  ASSERT_TRUE(a->WaitStatus([](const pb::StatusReport& r) {
+                  return r.heartbeat() == pb::HEARTBEAT_OK && DmActive(r);
+                }, absl::Seconds(60)).has_value()) << Now(*a);
+  const std::string saved_file = dir_.path() + "/qm3.vmstate";
+  pb::SaveRequest save;
+  save.set_path(saved_file);
+  pb::StateResponse sr;
+  ASSERT_TRUE(Call(&pb::Worker::Stub::Save, a->stub(), save, &sr).ok());
+  ASSERT_TRUE(a->WaitExit().has_value());
+
+  // "HVWPSAVE", u64 length, WorkerSavedState, snapshot: drop the fields this
+  // worker's proto does not declare (the sections) and rewrite the length.
+  const std::string old_file = dir_.path() + "/qm3-old.vmstate";
+  {
+    std::ifstream in(saved_file, std::ios::binary);
+    char head[16];
+    ASSERT_TRUE(in.read(head, sizeof(head)));
+    uint64_t len = 0;
+    memcpy(&len, head + 8, sizeof(len));
+    ASSERT_LT(len, 64u << 20);
+    std::string body(len, '\0');
+    ASSERT_TRUE(in.read(body.data(), static_cast<std::streamsize>(len)));
+    pb::WorkerSavedState state;
+    ASSERT_TRUE(state.ParseFromString(body));
+    ASSERT_GT(state.GetReflection()->GetUnknownFields(state).field_count(), 0)
+        << "the new worker writes the sections";
+    state.GetReflection()->MutableUnknownFields(&state)->Clear();
+    std::string stripped;
+    ASSERT_TRUE(state.SerializeToString(&stripped));
+    len = stripped.size();
+    memcpy(head + 8, &len, sizeof(len));
+    std::ofstream out(old_file, std::ios::binary);
+    out.write(head, sizeof(head));
+    out.write(stripped.data(), static_cast<std::streamsize>(stripped.size()));
+    out << in.rdbuf();
+    ASSERT_TRUE(out.good());
+  }
+  pb::WorkerConfig rc = DmGuestConfig(dir_.path(), "qm3b");
+  rc.set_restore_from(old_file);
+  rc.clear_guest_image();
+  auto b = Start(rc);
+  ASSERT_NE(b, nullptr);
+  pb::ShutdownRequest shutdown;
+  shutdown.set_timeout_ms(120000);
+  ASSERT_TRUE(Call(&pb::Worker::Stub::Shutdown, b->stub(), shutdown, &sr).ok());
+  EXPECT_EQ(sr.state(), pb::VM_STATE_OFF);
+  std::optional<int> st = b->WaitExit();
+  ASSERT_TRUE(st.has_value());
+  EXPECT_TRUE(WIFEXITED(*st) && WEXITSTATUS(*st) == 0) << *st;
+  const std::string log = ReadFile(rc.state_dir() + "/vmwp.log");
+  EXPECT_THAT(log, HasSubstr("serial: shutdown: requested by host"));
+  EXPECT_THAT(log, HasSubstr("shutdown was cooperative: guest powered off")) << log;
+}
+
 // Shutdown with the guest's Shutdown IC: the guest answers, prints its line
 // and powers itself off long before the (generous) timeout.
 TEST_F(VmwpTest, ShutdownIsCooperativeWhenTheGuestHasTheShutdownService) {
