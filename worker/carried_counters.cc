@@ -17,9 +17,9 @@ bool IsExitReasonName(const std::string& name) {
 
 }  // namespace
 
-absl::Status CarriedCounters::Restore(const google::protobuf::Map<std::string, uint64_t>& exit_counts,
-                                      const std::map<std::string, uint64_t>& counters,
-                                      uint64_t misbehaviour_restored) {
+absl::Status CarriedCounters::Restore(
+    const google::protobuf::Map<std::string, uint64_t>& exit_counts,
+    const std::map<std::string, uint64_t>& counters, uint64_t misbehaviour_restored) {
   std::map<std::string, uint64_t> exit_base;
   for (const auto& [name, n] : exit_counts) {
     if (!IsExitReasonName(name)) {
@@ -39,7 +39,8 @@ absl::Status CarriedCounters::Restore(const google::protobuf::Map<std::string, u
   exit_base_ = std::move(exit_base);
   // The restored devices' share is counted by them again; a saved total
   // below it (a file edited by hand) carries nothing rather than wrapping.
-  misbehaviour_base_ = misbehaviour > misbehaviour_restored ? misbehaviour - misbehaviour_restored : 0;
+  misbehaviour_base_ =
+      misbehaviour > misbehaviour_restored ? misbehaviour - misbehaviour_restored : 0;
   return absl::OkStatus();
 }
 

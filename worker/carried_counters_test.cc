@@ -50,8 +50,8 @@ TEST(CarriedCounters, HugeBaselinesSaturateInsteadOfWrapping) {
   pb::StatusReport saved;
   (*saved.mutable_exit_counts())["EXIT_REASON_HLT"] = ~uint64_t{0};
   CarriedCounters carried;
-  ASSERT_TRUE(carried.Restore(saved.exit_counts(), {{kCarriedMisbehaviourEvents, ~uint64_t{0}}}, 0)
-                  .ok());
+  ASSERT_TRUE(
+      carried.Restore(saved.exit_counts(), {{kCarriedMisbehaviourEvents, ~uint64_t{0}}}, 0).ok());
   pb::StatusReport r;
   (*r.mutable_exit_counts())["EXIT_REASON_HLT"] = 5;
   r.set_misbehaviour_events(5);

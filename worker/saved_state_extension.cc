@@ -31,7 +31,8 @@ constexpr ShutdownField kShutdownFields[] = {
     {4, "message_version", Kind::kVersion, nullptr, &ShutdownSavedState::message_version},
     {5, "opens", Kind::kCount, nullptr, nullptr, &ShutdownSavedState::opens},
     {6, "closes", Kind::kCount, nullptr, nullptr, &ShutdownSavedState::closes},
-    {7, "negotiations_sent", Kind::kCount, nullptr, nullptr, &ShutdownSavedState::negotiations_sent},
+    {7, "negotiations_sent", Kind::kCount, nullptr, nullptr,
+     &ShutdownSavedState::negotiations_sent},
     {8, "requests_sent", Kind::kCount, nullptr, nullptr, &ShutdownSavedState::requests_sent},
     {9, "responses", Kind::kCount, nullptr, nullptr, &ShutdownSavedState::responses},
     {10, "accepted", Kind::kCount, nullptr, nullptr, &ShutdownSavedState::accepted},
@@ -84,8 +85,8 @@ absl::StatusOr<std::optional<std::string>> SingleSection(const pb::WorkerSavedSt
     const UnknownField& f = fields.field(i);
     if (f.number() != number) continue;
     if (f.type() != UnknownField::TYPE_LENGTH_DELIMITED || out.has_value()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(std::string(what), ": field ", number, " is not one length-delimited section"));
+      return absl::InvalidArgumentError(absl::StrCat(std::string(what), ": field ", number,
+                                                     " is not one length-delimited section"));
     }
     out = f.length_delimited();
   }
@@ -133,9 +134,9 @@ absl::StatusOr<std::optional<ShutdownSavedState>> GetShutdownSection(
       if (c.number == u.number()) f = &c;
     }
     if (f == nullptr) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("shutdown: unknown field ", u.number(), " (this vmwp knows 1..",
-                       kShutdownStateFieldCount, ")"));
+      return absl::InvalidArgumentError(absl::StrCat("shutdown: unknown field ", u.number(),
+                                                     " (this vmwp knows 1..",
+                                                     kShutdownStateFieldCount, ")"));
     }
     if (u.type() != UnknownField::TYPE_VARINT || !seen.insert(f->number).second) {
       return absl::InvalidArgumentError(

@@ -108,8 +108,7 @@ TEST(SavedStateExtension, EveryShutdownFieldIsNamedOnceInTheTable) {
   pb::WorkerSavedState saved;
   SetShutdownSection(Distinct(), saved);
   UnknownFieldSet section;
-  ASSERT_TRUE(section.ParseFromString(
-      Unknown(saved)->field(0).length_delimited()));
+  ASSERT_TRUE(section.ParseFromString(Unknown(saved)->field(0).length_delimited()));
   EXPECT_EQ(section.field_count(), kShutdownStateFieldCount);
 }
 

@@ -7,8 +7,7 @@ namespace hv::worker {
 namespace {
 
 absl::Status BadField(std::string_view field, std::string_view why) {
-  return absl::InvalidArgumentError(
-      absl::StrFormat("shutdown saved state: %s: %s", field, why));
+  return absl::InvalidArgumentError(absl::StrFormat("shutdown saved state: %s: %s", field, why));
 }
 
 bool IsZero(vmbus_ic_version v) { return v.major == 0 && v.minor == 0; }
@@ -39,25 +38,25 @@ absl::Status ShutdownVsp::Restore(const ShutdownSavedState& saved) {
   }
   if (saved.negotiated) {
     if (!IcVersionOffered(options_.framework_versions, saved.framework_version)) {
-      return BadField("framework_version",
-                 absl::StrFormat("%u.%u is not offered by this host", saved.framework_version.major,
-                                 saved.framework_version.minor));
+      return BadField("framework_version", absl::StrFormat("%u.%u is not offered by this host",
+                                                           saved.framework_version.major,
+                                                           saved.framework_version.minor));
     }
     if (!IcVersionOffered(options_.message_versions, saved.message_version)) {
       return BadField("message_version",
-                 absl::StrFormat("%u.%u is not offered by this host", saved.message_version.major,
-                                 saved.message_version.minor));
+                      absl::StrFormat("%u.%u is not offered by this host",
+                                      saved.message_version.major, saved.message_version.minor));
     }
   } else {
     if (!IsZero(saved.framework_version)) {
       return BadField("framework_version",
-                 absl::StrFormat("%u.%u without a negotiation", saved.framework_version.major,
-                                 saved.framework_version.minor));
+                      absl::StrFormat("%u.%u without a negotiation", saved.framework_version.major,
+                                      saved.framework_version.minor));
     }
     if (!IsZero(saved.message_version)) {
       return BadField("message_version",
-                 absl::StrFormat("%u.%u without a negotiation", saved.message_version.major,
-                                 saved.message_version.minor));
+                      absl::StrFormat("%u.%u without a negotiation", saved.message_version.major,
+                                      saved.message_version.minor));
     }
   }
   const bool answered = saved.negotiated || saved.negotiation_refused;
@@ -71,12 +70,12 @@ absl::Status ShutdownVsp::Restore(const ShutdownSavedState& saved) {
     return BadField("closes", absl::StrFormat("%u exceeds opens %u", saved.closes, saved.opens));
   }
   if (saved.accepted > saved.responses || saved.refused != saved.responses - saved.accepted) {
-    return BadField("responses", absl::StrFormat("%u is not accepted %u + refused %u", saved.responses,
-                                            saved.accepted, saved.refused));
+    return BadField("responses", absl::StrFormat("%u is not accepted %u + refused %u",
+                                                 saved.responses, saved.accepted, saved.refused));
   }
   if (saved.responses > saved.requests_sent) {
     return BadField("requests_sent", absl::StrFormat("%u is fewer than the %u responses",
-                                                saved.requests_sent, saved.responses));
+                                                     saved.requests_sent, saved.responses));
   }
   absl::MutexLock lock(&mu_);
   status_ = ShutdownStatus{};

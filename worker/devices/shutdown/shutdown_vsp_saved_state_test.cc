@@ -167,8 +167,14 @@ TEST(ShutdownVspSavedState, EveryCorruptFieldIsRefusedByName) {
   };
   const std::vector<Case> cases = {
       {"negotiation_refused", [](ShutdownSavedState& s) { s.negotiation_refused = true; }},
-      {"framework_version", [](ShutdownSavedState& s) { s.framework_version = {9, 9}; }},
-      {"message_version", [](ShutdownSavedState& s) { s.message_version = {3, 7}; }},
+      {"framework_version",
+       [](ShutdownSavedState& s) {
+         s.framework_version = {9, 9};
+       }},
+      {"message_version",
+       [](ShutdownSavedState& s) {
+         s.message_version = {3, 7};
+       }},
       {"framework_version",
        [](ShutdownSavedState& s) {
          s.negotiated = false;
