@@ -4,7 +4,7 @@
 // deltas) instead of restarting with the new worker process:
 //   - exit_counts, by exit-reason name (WorkerSavedState.exit_counts);
 //   - misbehaviour_events (the "misbehaviour_events" entry of the counters
-//     section, worker/saved_state_extension.h). Some of its parts come back
+//     section, worker/saved_state_sections.h). Some of its parts come back
 //     with their devices (DM, workload, shutdown IC); the rest (VMBus server,
 //     DM protocol counters, power-off port) restart, so the restoring worker
 //     carries only the difference.

@@ -10,7 +10,7 @@
 #include "wire/dynmem.h"
 #include "wire/vmbus.h"
 #include "worker/guest_loader.h"
-#include "worker/saved_state_extension.h"
+#include "worker/saved_state_sections.h"
 #include "worker/saved_state_file.h"
 #include "worker/worker_config.h"
 

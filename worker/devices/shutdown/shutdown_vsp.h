@@ -61,7 +61,7 @@ struct ShutdownStatus {
 };
 
 // What ShutdownVsp::Save keeps across a Quick Migration: the negotiation on
-// the open channel and every counter (worker/saved_state_extension.h puts it
+// the open channel and every counter (worker/saved_state_sections.h puts it
 // in the state file). No request is ever pending at a save (Shutdown and
 // Save are both control operations, serialised by the VM), so none is kept.
 struct ShutdownSavedState {
