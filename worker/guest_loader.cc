@@ -11,15 +11,20 @@
 
 namespace hv::worker {
 
-absl::StatusOr<std::unique_ptr<hv::shim::Backend>> SelectBackend(const std::string& name) {
+absl::StatusOr<hv::shim::BackendKind> ResolveBackendKind(const std::string& name) {
   if (name == "auto" || name.empty()) {
     std::vector<hv::shim::BackendKind> kinds = hv::shim::AvailableBackends();
     if (kinds.empty()) return absl::UnavailableError("no hypervisor backend is available");
-    return hv::shim::CreateBackend(kinds.front());
+    return kinds.front();
   }
-  if (name == "kvm") return hv::shim::CreateBackend(hv::shim::BackendKind::kKvm);
-  if (name == "tcg") return hv::shim::CreateBackend(hv::shim::BackendKind::kTcg);
+  if (name == "kvm") return hv::shim::BackendKind::kKvm;
+  if (name == "tcg") return hv::shim::BackendKind::kTcg;
   return absl::InvalidArgumentError(absl::StrCat("backend '", name, "' is not auto, kvm or tcg"));
+}
+
+absl::StatusOr<std::unique_ptr<hv::shim::Backend>> SelectBackend(const std::string& name) {
+  ASSIGN_OR_RETURN(hv::shim::BackendKind kind, ResolveBackendKind(name));
+  return hv::shim::CreateBackend(kind);
 }
 
 hv::shim::PartitionOptions PartitionOptionsFor(const hv::worker::v1::WorkerConfig& config) {

@@ -23,8 +23,13 @@ inline constexpr uint64_t kHotAddAlignment = 128ull << 20;
 // Largest guest image accepted.
 inline constexpr uint64_t kMaxGuestImageBytes = 64ull << 20;
 
-// "auto": the first of hv::shim::AvailableBackends(); "kvm"/"tcg": that one
-// (Unavailable if the host lacks it). InvalidArgument for another name.
+// The backend kind a config's backend name stands for: "auto" (or empty) is
+// the first of hv::shim::AvailableBackends(), "kvm"/"tcg" that kind (whether
+// or not the host has it). InvalidArgument for another name.
+absl::StatusOr<hv::shim::BackendKind> ResolveBackendKind(const std::string& name);
+
+// The backend ResolveBackendKind(name) names (Unavailable if the host lacks
+// it). InvalidArgument for another name.
 absl::StatusOr<std::unique_ptr<hv::shim::Backend>> SelectBackend(const std::string& name);
 
 // Partition options for the config: its name, vCPU count, and a GPA space

@@ -17,8 +17,10 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "common/grpc/server.h"
+#include "worker/control/memory_footprint.h"
 #include "worker/control/worker_service.h"
 #include "worker/exit_record.h"
+#include "worker/guest_loader.h"
 #include "worker/socket_guard.h"
 #include "worker/virtual_machine.h"
 #include "worker/worker_config.h"
@@ -130,6 +132,13 @@ int RunWorkerProcess(const v1::WorkerConfig& config) {
   if (absl::Status s = PrepareSocketPath(config.socket_path()); !s.ok()) {
     Log("%s", s.message());
     return kExitSocketInUse;  // no exit record: the live owner may be this VM's worker
+  }
+  // Before the partition exists (its TCG code buffer is touched at creation)
+  // and before any thread starts. A bad backend name fails in Create below.
+  if (absl::StatusOr<hv::shim::BackendKind> kind = ResolveBackendKind(config.backend()); kind.ok()) {
+    if (absl::Status s = ReduceWorkerFootprint(*kind, FootprintOptions{}); !s.ok()) {
+      Log("%s (continuing without it)", s.message());
+    }
   }
   ExitRecorder recorder(config.state_dir(), config.vm_id(), name);
   recorder.Clear().IgnoreError();
