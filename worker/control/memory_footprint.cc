@@ -11,14 +11,15 @@
 namespace hv::worker {
 
 absl::Status ReduceWorkerFootprint(hv::shim::BackendKind backend, const FootprintOptions& options) {
-  if (options.malloc_arena_max > 0 && mallopt(M_ARENA_MAX, options.malloc_arena_max) != 1) {
-    return absl::InternalError(
-        absl::StrCat("vmwp: mallopt(M_ARENA_MAX, ", options.malloc_arena_max, ") refused"));
-  }
+  // Huge pages first: a sanitizer's allocator refuses mallopt (returns 0).
   if (options.tcg_without_huge_pages && backend == hv::shim::BackendKind::kTcg &&
       prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0) != 0) {
     return absl::InternalError(
         absl::StrCat("vmwp: prctl(PR_SET_THP_DISABLE) for the tcg backend: ", std::strerror(errno)));
+  }
+  if (options.malloc_arena_max > 0 && mallopt(M_ARENA_MAX, options.malloc_arena_max) != 1) {
+    return absl::InternalError(
+        absl::StrCat("vmwp: mallopt(M_ARENA_MAX, ", options.malloc_arena_max, ") refused"));
   }
   return absl::OkStatus();
 }
