@@ -115,6 +115,18 @@ class VmwpTest : public ::testing::Test {
     EXPECT_TRUE(ready.ok()) << ready << "\nlog:\n" << ReadFile(c.state_dir() + "/vmwp.log");
     return ready.ok() ? std::move(*p) : nullptr;
   }
+  // Shutdown (120 s allowed): the call succeeds, the VM ends Off and the
+  // worker exits 0. Returns the worker's log.
+  static std::string ShutDown(VmwpProcess& vm, const pb::WorkerConfig& c) {
+    pb::ShutdownRequest req;
+    req.set_timeout_ms(120000);
+    pb::StateResponse sr;
+    EXPECT_TRUE(Call(&pb::Worker::Stub::Shutdown, vm.stub(), req, &sr).ok());
+    EXPECT_EQ(sr.state(), pb::VM_STATE_OFF);
+    std::optional<int> st = vm.WaitExit();
+    EXPECT_TRUE(st.has_value() && WIFEXITED(*st) && WEXITSTATUS(*st) == 0) << st.value_or(-1);
+    return ReadFile(c.state_dir() + "/vmwp.log");
+  }
   static bool DmActive(const pb::StatusReport& r) {
     return r.dm_state() == pb::DM_STATE_ACTIVE && r.guest_committed_pages() > 0;
   }
@@ -395,14 +407,7 @@ TEST_F(VmwpTest, SaveAndRestoreInNewWorkerContinuesTheGuest) {
   }
   // The restored Shutdown IC (its negotiation came back with the saved
   // state) still shuts the guest down cooperatively.
-  pb::ShutdownRequest shutdown;
-  shutdown.set_timeout_ms(120000);
-  ASSERT_TRUE(Call(&pb::Worker::Stub::Shutdown, b->stub(), shutdown, &sr).ok());
-  EXPECT_EQ(sr.state(), pb::VM_STATE_OFF);
-  std::optional<int> b_status = b->WaitExit();
-  ASSERT_TRUE(b_status.has_value());
-  EXPECT_TRUE(WIFEXITED(*b_status) && WEXITSTATUS(*b_status) == 0) << *b_status;
-  const std::string log = ReadFile(rc.state_dir() + "/vmwp.log");
+  const std::string log = ShutDown(*b, rc);
   EXPECT_THAT(log, HasSubstr("serial: shutdown: requested by host"));
   EXPECT_THAT(log, HasSubstr("shutdown was cooperative: guest powered off")) << log;
 }
@@ -520,14 +525,7 @@ TEST_F(VmwpTest, RestoresAStateFileWithoutTheShutdownSection) {
   rc.clear_guest_image();
   auto b = Start(rc);
   ASSERT_NE(b, nullptr);
-  pb::ShutdownRequest shutdown;
-  shutdown.set_timeout_ms(120000);
-  ASSERT_TRUE(Call(&pb::Worker::Stub::Shutdown, b->stub(), shutdown, &sr).ok());
-  EXPECT_EQ(sr.state(), pb::VM_STATE_OFF);
-  std::optional<int> st = b->WaitExit();
-  ASSERT_TRUE(st.has_value());
-  EXPECT_TRUE(WIFEXITED(*st) && WEXITSTATUS(*st) == 0) << *st;
-  const std::string log = ReadFile(rc.state_dir() + "/vmwp.log");
+  const std::string log = ShutDown(*b, rc);
   EXPECT_THAT(log, HasSubstr("serial: shutdown: requested by host"));
   EXPECT_THAT(log, HasSubstr("shutdown was cooperative: guest powered off")) << log;
 }
@@ -540,15 +538,7 @@ TEST_F(VmwpTest, ShutdownIsCooperativeWhenTheGuestHasTheShutdownService) {
   ASSERT_NE(vm, nullptr);
   std::string serial;
   ASSERT_TRUE(WaitSerial(vm->stub(), "hv-guest: running", absl::Seconds(60), &serial)) << serial;
-  pb::ShutdownRequest req;
-  req.set_timeout_ms(120000);
-  pb::StateResponse sr;
-  ASSERT_TRUE(Call(&pb::Worker::Stub::Shutdown, vm->stub(), req, &sr).ok());
-  EXPECT_EQ(sr.state(), pb::VM_STATE_OFF);
-  std::optional<int> st = vm->WaitExit();
-  ASSERT_TRUE(st.has_value());
-  EXPECT_TRUE(WIFEXITED(*st) && WEXITSTATUS(*st) == 0) << *st;
-  const std::string log = ReadFile(c.state_dir() + "/vmwp.log");
+  const std::string log = ShutDown(*vm, c);
   EXPECT_THAT(log, HasSubstr("serial: shutdown: requested by host"));
   EXPECT_THAT(log, HasSubstr("vm 'sd1': shutdown was cooperative: guest powered off"));
 }
@@ -562,15 +552,7 @@ TEST_F(VmwpTest, ShutdownFallsBackToPowerOffWithoutTheShutdownService) {
   ASSERT_NE(vm, nullptr);
   std::string serial;
   ASSERT_TRUE(WaitSerial(vm->stub(), "hv-guest: running", absl::Seconds(60), &serial)) << serial;
-  pb::ShutdownRequest req;
-  req.set_timeout_ms(120000);
-  pb::StateResponse sr;
-  ASSERT_TRUE(Call(&pb::Worker::Stub::Shutdown, vm->stub(), req, &sr).ok());
-  EXPECT_EQ(sr.state(), pb::VM_STATE_OFF);
-  std::optional<int> st = vm->WaitExit();
-  ASSERT_TRUE(st.has_value());
-  EXPECT_TRUE(WIFEXITED(*st) && WEXITSTATUS(*st) == 0) << *st;
-  const std::string log = ReadFile(c.state_dir() + "/vmwp.log");
+  const std::string log = ShutDown(*vm, c);
   EXPECT_THAT(log, HasSubstr("cmdline 'sd=off'"));
   EXPECT_THAT(log, ::testing::Not(HasSubstr("shutdown: requested by host")));
   EXPECT_THAT(log, HasSubstr("vm 'sd2': shutdown was a hard power-off: the guest has no shutdown "
