@@ -13,68 +13,24 @@
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/support/byte_buffer.h"
 #include "grpcpp/support/slice.h"
+#include "tests/integration/cim_grpc/cim_values.h"
 
 namespace hv::bench::scale {
 
 namespace pb = hv::cim::v1;
+using hv::testing::MofQuote;
+using hv::testing::P;
+using hv::testing::Prop;
+using hv::testing::Ref;
+using hv::testing::S;
+using hv::testing::Str;
+using hv::testing::StrArr;
+using hv::testing::U16;
 
 namespace {
 
 constexpr char kV2[] = "root/virtualization/v2";
 
-pb::CimValue Str(const std::string& s) {
-  pb::CimValue v;
-  v.set_type(pb::CIM_TYPE_STRING);
-  v.add_elements()->set_string_value(s);
-  return v;
-}
-pb::CimValue StrArr(const std::vector<std::string>& s) {
-  pb::CimValue v;
-  v.set_type(pb::CIM_TYPE_STRING);
-  v.set_is_array(true);
-  for (const auto& x : s) v.add_elements()->set_string_value(x);
-  return v;
-}
-pb::CimValue U16(uint64_t x) {
-  pb::CimValue v;
-  v.set_type(pb::CIM_TYPE_UINT16);
-  v.add_elements()->set_unsigned_value(x);
-  return v;
-}
-pb::CimValue Ref(const pb::ObjectPath& p) {
-  pb::CimValue v;
-  v.set_type(pb::CIM_TYPE_REFERENCE);
-  *v.add_elements()->mutable_reference_value() = p;
-  return v;
-}
-pb::ParamValue P(const std::string& n, pb::CimValue v) {
-  pb::ParamValue p;
-  p.set_name(n);
-  *p.mutable_value() = std::move(v);
-  return p;
-}
-std::string MofQuote(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out.push_back('\\');
-    out.push_back(c);
-  }
-  return out + "\"";
-}
-const pb::CimValue* Prop(const pb::CimInstance& i, const std::string& n) {
-  for (const auto& p : i.properties()) {
-    if (absl::EqualsIgnoreCase(p.name(), n)) return &p.value();
-  }
-  return nullptr;
-}
-uint64_t U(const pb::CimInstance& i, const std::string& n) {
-  const pb::CimValue* v = Prop(i, n);
-  return v && !v->elements().empty() ? v->elements(0).unsigned_value() : 0;
-}
-std::string S(const pb::CimInstance& i, const std::string& n) {
-  const pb::CimValue* v = Prop(i, n);
-  return v && !v->elements().empty() ? v->elements(0).string_value() : "";
-}
 int64_t TimeMs(const pb::CimInstance& i, const std::string& n) {
   const pb::CimValue* v = Prop(i, n);
   if (!v || v->elements().empty()) return 0;
@@ -97,7 +53,7 @@ VmInfo ToVmInfo(const pb::CimInstance& i) {
   VmInfo vm;
   vm.id = S(i, "Name");
   vm.element_name = S(i, "ElementName");
-  vm.enabled_state = static_cast<uint32_t>(U(i, "EnabledState"));
+  vm.enabled_state = static_cast<uint32_t>(hv::testing::U(i, "EnabledState", 0));
   vm.last_status_ms = TimeMs(i, "TimeOfLastStatusReport");
   vm.first_dm_status_ms = TimeMs(i, "TimeOfFirstDynamicMemoryStatus");
   vm.path.set_namespace_(kV2);
@@ -213,7 +169,7 @@ absl::StatusOr<JobInfo> CimClient::GetJob(const pb::ObjectPath& job) {
   grpc::Status s = stub_->GetInstance(&ctx, req, &i);
   if (!s.ok()) return Failed("GetInstance(Msvm_ConcreteJob)", s);
   JobInfo j;
-  j.job_state = static_cast<uint32_t>(U(i, "JobState"));
+  j.job_state = static_cast<uint32_t>(hv::testing::U(i, "JobState", 0));
   j.changed_ms = TimeMs(i, "TimeOfLastStateChange");
   j.error = S(i, "ErrorDescription");
   return j;

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/integration/cim_grpc/cim_values.h"
 #include "tests/integration/cim_grpc/vmms_process.h"
 
 namespace hv::testing {
@@ -26,60 +27,6 @@ struct CallResult {
   grpc::Status status;
   int cim_code = 0;
 };
-
-pb::CimValue Str(const std::string& s) {
-  pb::CimValue v;
-  v.set_type(pb::CIM_TYPE_STRING);
-  v.add_elements()->set_string_value(s);
-  return v;
-}
-pb::CimValue StrArr(const std::vector<std::string>& s) {
-  pb::CimValue v;
-  v.set_type(pb::CIM_TYPE_STRING);
-  v.set_is_array(true);
-  for (const auto& x : s) v.add_elements()->set_string_value(x);
-  return v;
-}
-pb::CimValue U16(uint64_t x) {
-  pb::CimValue v;
-  v.set_type(pb::CIM_TYPE_UINT16);
-  v.add_elements()->set_unsigned_value(x);
-  return v;
-}
-pb::CimValue Ref(const pb::ObjectPath& p) {
-  pb::CimValue v;
-  v.set_type(pb::CIM_TYPE_REFERENCE);
-  *v.add_elements()->mutable_reference_value() = p;
-  return v;
-}
-pb::ParamValue P(const std::string& n, pb::CimValue v) {
-  pb::ParamValue p;
-  p.set_name(n);
-  *p.mutable_value() = std::move(v);
-  return p;
-}
-std::string MofQuote(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out.push_back('\\');
-    out.push_back(c);
-  }
-  return out + "\"";
-}
-const pb::CimValue* Prop(const pb::CimInstance& i, const std::string& n) {
-  for (const auto& p : i.properties()) {
-    if (p.name() == n) return &p.value();
-  }
-  return nullptr;
-}
-uint64_t U(const pb::CimInstance& i, const std::string& n) {
-  const pb::CimValue* v = Prop(i, n);
-  return v && !v->elements().empty() ? v->elements(0).unsigned_value() : ~0ull;
-}
-std::string S(const pb::CimInstance& i, const std::string& n) {
-  const pb::CimValue* v = Prop(i, n);
-  return v && !v->elements().empty() ? v->elements(0).string_value() : "";
-}
 
 class CimGrpcTest : public ::testing::Test {
  protected:

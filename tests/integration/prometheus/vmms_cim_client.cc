@@ -5,6 +5,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "grpcpp/client_context.h"
+#include "tests/integration/cim_grpc/cim_values.h"
 
 namespace hv::testing {
 
@@ -19,15 +20,6 @@ void SetDeadline(grpc::ClientContext* ctx, absl::Duration d) {
                     std::chrono::milliseconds(absl::ToInt64Milliseconds(d)));
 }
 
-std::string MofQuote(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out.push_back('\\');
-    out.push_back(c);
-  }
-  return out + "\"";
-}
-
 pb::ParamValue StringParam(const std::string& name, const std::vector<std::string>& values,
                            bool array) {
   pb::ParamValue p;
@@ -36,13 +28,6 @@ pb::ParamValue StringParam(const std::string& name, const std::vector<std::strin
   p.mutable_value()->set_is_array(array);
   for (const std::string& v : values) p.mutable_value()->add_elements()->set_string_value(v);
   return p;
-}
-
-const pb::CimValue* Prop(const pb::CimInstance& i, std::string_view name) {
-  for (const auto& p : i.properties()) {
-    if (p.name() == name) return &p.value();
-  }
-  return nullptr;
 }
 
 absl::StatusOr<pb::InvokeMethodResponse> Invoke(pb::CimService::Stub& stub,
