@@ -166,8 +166,15 @@ void VmManager::Stop() {
       }
     }
   }
-  absl::MutexLock lock(&mu_);
-  runtime_.clear();  // workers keep running unless stopped above
+  // Workers keep running unless stopped above. The controls are destroyed
+  // outside mu_: a control's destructor joins its status watcher, which may be
+  // waiting for mu_ in OnStatus (a deadlock seen as a vmms that never exits
+  // on SIGTERM; VmmsDmTest.KillNineOfVmmsThenRestartReadoptsEveryWorker).
+  std::map<std::string, Runtime> runtime;
+  {
+    absl::MutexLock lock(&mu_);
+    runtime.swap(runtime_);
+  }
 }
 
 absl::StatusOr<VmRecord> VmManager::DefineVm(const VmDefinition& d) {

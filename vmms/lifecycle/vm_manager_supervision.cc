@@ -18,6 +18,9 @@ void VmManager::OnStatus(const std::string& vm_id, const WorkerStatus& status) {
 }
 
 void VmManager::OnExit(const std::string& vm_id, const WorkerExit& exit) {
+  // Released after mu_ (declared first, destroyed last): its destructor joins
+  // the status watcher, which may be waiting for mu_ in OnStatus.
+  std::shared_ptr<WorkerControl> retired;
   {
     absl::MutexLock lock(&mu_);
     auto it = runtime_.find(vm_id);
@@ -30,6 +33,7 @@ void VmManager::OnExit(const std::string& vm_id, const WorkerExit& exit) {
     // and its exit may be seen only once the restoring worker is registered.
     // That is not the current worker dying (it used to turn a restored VM Off).
     if (exit.pid != 0 && it->second.worker.pid != exit.pid) return;
+    retired = std::move(it->second.control);
     runtime_.erase(it);
   }
   // Off the watcher thread: the store and a possible restart may take a while.

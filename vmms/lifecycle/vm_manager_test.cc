@@ -36,7 +36,15 @@ struct FakeLog {
 
 class FakeControl : public WorkerControl {
  public:
-  FakeControl(std::string id, FakeLog* log) : id_(std::move(id)), log_(log) {}
+  FakeControl(std::string id, FakeLog* log, std::optional<WorkerCallbacks> watch = std::nullopt)
+      : id_(std::move(id)), log_(log), watch_(std::move(watch)) {}
+  // As GrpcWorkerControl's: the destructor joins the status watcher, and a
+  // watcher in the middle of a report is calling back into the manager.
+  ~FakeControl() override {
+    if (!watch_) return;
+    std::thread watcher([this] { watch_->on_status(id_, WorkerStatus{}); });
+    watcher.join();
+  }
   absl::Status Pause() override { return Call("Pause"); }
   absl::Status Resume() override { return Call("Resume"); }
   absl::Status Shutdown(absl::Duration) override { return Call("Shutdown"); }
@@ -52,6 +60,7 @@ class FakeControl : public WorkerControl {
   }
   std::string id_;
   FakeLog* log_;
+  std::optional<WorkerCallbacks> watch_;
 };
 
 class FakeFactory : public WorkerFactory {
@@ -60,7 +69,9 @@ class FakeFactory : public WorkerFactory {
     if (fail_start) return absl::InternalError("vmwp: boom");
     log.Add(r.vm.id + " Start restore=" + r.restore_from);
     callbacks[r.vm.id] = cb;
-    return StartedWorker{{r.vm.id, next_pid++, 7, "/tmp/s", 1}, std::make_unique<FakeControl>(r.vm.id, &log)};
+    return StartedWorker{{r.vm.id, next_pid++, 7, "/tmp/s", 1},
+                         std::make_unique<FakeControl>(
+                             r.vm.id, &log, watch_on_destroy ? std::optional(cb) : std::nullopt)};
   }
   absl::StatusOr<std::unique_ptr<WorkerControl>> Adopt(const WorkerRecord& w, WorkerCallbacks cb) override {
     if (refuse_adopt) return absl::NotFoundError("pid gone");
@@ -75,6 +86,7 @@ class FakeFactory : public WorkerFactory {
   int next_pid = 1000;
   bool fail_start = false;
   bool refuse_adopt = false;
+  bool watch_on_destroy = false;  // controls report a status while destroyed
 };
 
 class VmManagerTest : public ::testing::Test {
@@ -131,6 +143,22 @@ class VmManagerTest : public ::testing::Test {
   FakeFactory factory_;
   std::unique_ptr<VmManager> manager_;
 };
+
+// A control is never destroyed under the manager's lock: its destructor
+// joins a watcher that may be waiting for that lock in OnStatus (vmms hung on
+// SIGTERM in CI this way).
+TEST_F(VmManagerTest, ControlsAreReleasedOutsideTheLockOnStopAndOnAWorkerDeath) {
+  factory_.watch_on_destroy = true;
+  VmRecord died = Define("died");
+  VmRecord kept = Define("kept");
+  EXPECT_EQ(Request(died, 2).state, JobState::kCompleted);
+  EXPECT_EQ(Request(kept, 2).state, JobState::kCompleted);
+  WorkerExit exit;
+  exit.signal = SIGKILL;  // pid 0: unknown, taken as the current worker
+  factory_.callbacks[died.id].on_exit(died.id, exit);  // returns: no deadlock
+  manager_->Stop();                                     // returns: no deadlock
+  factory_.watch_on_destroy = false;
+}
 
 TEST_F(VmManagerTest, DefineRefusesBadInputBeforeAnythingChanges) {
   VmDefinition d;
