@@ -152,7 +152,9 @@ absl::Status TcgPartition::InvalidateCode(uint64_t gpa, uint64_t size) {
 // ---- scheduling ----
 
 void TcgPartition::Schedule() {
-  runnable_.fetch_add(1);
+  if (runnable_.fetch_add(1) >= 1) {
+    absl::MutexLock kick(&kick_mu_);  // a competitor: wakes the kicker's Await
+  }
   absl::MutexLock lock(&sched_mu_);  // wakes the engine's Await
 }
 
@@ -211,10 +213,23 @@ void TcgPartition::EngineLoop() {
 }
 
 void TcgPartition::KickerLoop() {
+  // A slice only matters while vCPUs compete for the engine. A timer that
+  // fired every slice regardless cost an idle one-vCPU VM ~500 futex
+  // wake-ups a second (docs/scale/README.md, finding 3), so the kicker
+  // sleeps until Schedule() makes a second vCPU runnable.
+  struct Contended {
+    TcgPartition* p;
+    static bool Check(Contended* c) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+      return c->p->kicker_stop_ || c->p->runnable_.load() > 1;
+    }
+  } contended{this};
   absl::MutexLock lock(&kick_mu_);
   while (!kicker_stop_) {
+    kick_mu_.Await(absl::Condition(&Contended::Check, &contended));
+    if (kicker_stop_) break;
     kick_mu_.AwaitWithTimeout(absl::Condition(&kicker_stop_), options().tcg_time_slice);
     if (kicker_stop_) break;
+    slice_timers_.fetch_add(1);
     if (current_.load() != nullptr && runnable_.load() > 1) {
       slice_expired_.store(true);
       preempt_.store(true);

@@ -2,7 +2,8 @@
 // linear address) shared by all vCPUs, driven by ONE engine thread that runs
 // the runnable vCPUs round-robin, switching per-vCPU uc_context (LOCK is not
 // atomic across engines; software-cpu.md §4). A persistent kicker thread ends
-// time slices; the timeout/count arguments of uc_emu_start are never used
+// time slices while two or more vCPUs compete for the engine, and sleeps
+// otherwise; the timeout/count arguments of uc_emu_start are never used
 // (count>0 triggers a 1 GiB TB flush on 2.0.1, §7.5).
 //
 // Preemption is precise only at a block start: measured here, a uc_emu_stop
@@ -56,6 +57,9 @@ class TcgPartition : public Partition {
   bool OnEngineThread() const { return std::this_thread::get_id() == engine_thread_id_; }
   bool IsLoaded(const TcgVcpu* v) const { return loaded_ == v; }
   uc_engine* uc() const { return uc_; }
+  // Time slices the kicker has timed so far (each one a host timer wake-up).
+  // Zero while at most one vCPU is runnable. Thread-safe.
+  uint64_t slice_timers() const { return slice_timers_.load(); }
   absl::Mutex& sched_mu() ABSL_LOCK_RETURNED(sched_mu_) { return sched_mu_; }
 
  protected:
@@ -118,9 +122,11 @@ class TcgPartition : public Partition {
   HookStop hook_stop_ = HookStop::kNone;
   VmExit hook_exit_;
 
-  // The kicker's stop request (partition teardown).
+  // The kicker's stop request (partition teardown). Schedule() also takes
+  // kick_mu_ when it makes a second vCPU runnable, which wakes the kicker.
   absl::Mutex kick_mu_;
   bool kicker_stop_ ABSL_GUARDED_BY(kick_mu_) = false;
+  std::atomic<uint64_t> slice_timers_{0};
 
   // Leaf 1 of the engine's CPU model, measured at creation (the hook adds the
   // hypervisor-present bit).

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <thread>
+#include <vector>
 
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
@@ -19,9 +20,10 @@ constexpr uint8_t kIncLoop[] = {0x48, 0xC7, 0xC7, 0x00, 0x00, 0x20, 0x00, 0xB9, 
                                 0x0F, 0x00, 0x48, 0xFF, 0x07, 0x48, 0xFF, 0xC3, 0xFF, 0xC9,
                                 0x75, 0xF6, 0xF4};
 
-std::unique_ptr<Partition> Boot(std::span<const uint8_t> image) {
+std::unique_ptr<Partition> Boot(std::span<const uint8_t> image, uint32_t vcpus = 1) {
   PartitionOptions o;
   o.max_gpa = 64ull << 20;
+  o.vcpu_count = vcpus;
   auto p = *TcgPartition::Create(o);
   EXPECT_TRUE(p->MapRam(HV_BOOT_IMAGE_GPA, (8ull << 20) - HV_BOOT_IMAGE_GPA).ok());
   BootParams params;
@@ -84,6 +86,38 @@ TEST(TcgPartition, RunWhileRunningIsRefused) {
   EXPECT_TRUE(absl::IsFailedPrecondition(p->vcpu(0).GetRegisters().status()));
   p->vcpu(0).Kick();
   runner.join();
+}
+
+// Runs every vCPU of `p` at the boot image's spin loop for `d`, then kicks
+// them out; returns the kicker's slice timers over that time.
+uint64_t SliceTimersWhileSpinning(Partition& p, absl::Duration d) {
+  auto& tcg = static_cast<TcgPartition&>(p);
+  const VcpuRegisters start = *p.vcpu(0).GetRegisters();
+  ExitDispatcher handler;
+  std::vector<std::thread> runners;
+  const uint64_t before = tcg.slice_timers();
+  for (uint32_t i = 0; i < p.vcpu_count(); ++i) {
+    EXPECT_TRUE(p.vcpu(i).SetRegisters(start).ok());
+    runners.emplace_back([&p, &handler, i] {
+      auto exit = p.vcpu(i).Run(handler);
+      EXPECT_TRUE(exit.ok() && exit->reason == ExitReason::kExternalInterrupt) << i;
+    });
+  }
+  absl::SleepFor(d);
+  const uint64_t timers = tcg.slice_timers() - before;
+  for (uint32_t i = 0; i < p.vcpu_count(); ++i) p.vcpu(i).Kick();
+  for (auto& t : runners) t.join();
+  return timers;
+}
+
+TEST(TcgPartition, TheKickerSleepsUnlessTwoVcpusCompete) {
+  const uint8_t spin[] = {0xEB, 0xFE};  // jmp $
+  auto one = Boot(spin);
+  // Every 2 ms slice used to be timed even with one vCPU: ~100 here.
+  EXPECT_EQ(SliceTimersWhileSpinning(*one, absl::Milliseconds(200)), 0u);
+  auto two = Boot(spin, 2);
+  EXPECT_GT(SliceTimersWhileSpinning(*two, absl::Milliseconds(200)), 5u)
+      << "two spinning vCPUs must be time-sliced";
 }
 
 }  // namespace
