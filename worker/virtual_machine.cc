@@ -131,6 +131,7 @@ absl::Status VirtualMachine::BuildDevices() {
     DmVspOptions dm = options_.dm;
     dm.startup_pages = config_.memory().startup_mib() * 256;
     dm.maximum_pages = config_.memory().maximum_mib() * 256;
+    dm.on_status_report = [this] { device_bell_.Ring(); };
     dm_ = std::make_unique<DmVsp>(dm_memory_.get(), &clock_, &events_, dm);
     RETURN_IF_ERROR(vmbus_->AddDevice(Guid(kDmClassGuid), InstanceGuid(kDmClassGuid, 1), dm_.get(),
                                       [this] { GuardedPoll([this] { dm_->Poll(); }); })
@@ -162,6 +163,7 @@ VirtualMachine::~VirtualMachine() {
     absl::MutexLock lock(&state_mu_);
     device_thread_exit_ = true;
   }
+  device_bell_.Ring();
   if (device_thread_.joinable()) device_thread_.join();
   serial_.WakeReaders();
 }
@@ -222,6 +224,7 @@ void VirtualMachine::OnVcpuStopped(hv::shim::Vcpu& vcpu,
   if (crash_pending_ || state_ == pb::VM_STATE_CRASHED) return;
   crash_pending_ = true;
   crash_message_ = absl::StrCat("vm '", name_, "': vCPU ", vcpu.index(), " stopped: ", why);
+  device_bell_.Ring();
 }
 
 void VirtualMachine::PauseSupervision(bool paused) {
@@ -247,10 +250,9 @@ void VirtualMachine::DeviceLoop() {
   uint64_t last_reports = 0;
   for (;;) {
     std::string crash;
+    device_bell_.WaitFor(options_.device_poll_interval);
     {
       absl::MutexLock lock(&state_mu_);
-      state_mu_.AwaitWithTimeout(absl::Condition(&device_thread_exit_),
-                                 options_.device_poll_interval);
       if (device_thread_exit_) return;
       if (crash_pending_) {
         crash_pending_ = false;

@@ -31,6 +31,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/doorbell.h"
 #include "hv/worker/v1/worker.pb.h"
 #include "hypervisor-shim/backend.h"
 #include "hypervisor-shim/device_bus.h"
@@ -63,9 +64,9 @@ struct VirtualMachineOptions {
   // restore_from set, memory/vCPU settings come from the state file and only
   // socket_path and state_dir are taken from here.
   pb::WorkerConfig config;
-  // How often the supervision thread looks for crashes and DM reports.
-  // Default 20 ms.
-  absl::Duration device_poll_interval = absl::Milliseconds(20);
+  // The supervision thread wakes at once for a vCPU crash, a DM status report
+  // and a guest power-off; this is only its fallback pass. Default 1 s.
+  absl::Duration device_poll_interval = absl::Seconds(1);
   // Called on every state change (any thread, no lock held). Default none.
   std::function<void(pb::VmState)> on_state_change;
   // Called once when the guest crashes, with what is known. Default none.
@@ -195,7 +196,10 @@ class VirtualMachine {
   std::unique_ptr<DmVsp> dm_;  // null when Dynamic Memory is disabled
   std::unique_ptr<HeartbeatVsp> heartbeat_;
   std::unique_ptr<ShutdownVsp> shutdown_;
-  PowerOffPort power_off_port_;
+  // Rung for everything the supervision thread acts on (declared before the
+  // devices that ring it).
+  Doorbell device_bell_;
+  PowerOffPort power_off_port_{[this] { device_bell_.Ring(); }};
   std::unique_ptr<WorkloadVsp> workload_;
   std::unique_ptr<VmbusHost> vmbus_;
   std::unique_ptr<hv::shim::VcpuRunner> runner_;

@@ -114,7 +114,11 @@ int RunWorkerProcess(const v1::WorkerConfig& config) {
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGTERM);
   sigaddset(&stop_signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);  // inherited by every thread
+  // SIGUSR1 only wakes the main thread when an RPC reached a final state, so
+  // it can wait without a timer (an idle worker should not tick).
+  sigset_t wait_signals = stop_signals;
+  sigaddset(&wait_signals, SIGUSR1);
+  pthread_sigmask(SIG_BLOCK, &wait_signals, nullptr);  // inherited by every thread
   signal(SIGPIPE, SIG_IGN);
   signal(SIGHUP, SIG_IGN);
   // Own process group when started by hand; under vmms' setsid this fails
@@ -161,6 +165,7 @@ int RunWorkerProcess(const v1::WorkerConfig& config) {
   WorkerServiceOptions so;
   so.on_final_state = [&final_state] {
     if (!final_state.HasBeenNotified()) final_state.Notify();
+    kill(getpid(), SIGUSR1);
   };
   WorkerService service(vm->get(), so);
   const mode_t old_umask = umask(0077);  // the socket is born owner-only
@@ -197,12 +202,15 @@ int RunWorkerProcess(const v1::WorkerConfig& config) {
 
   std::atomic<bool> stop_serial{false};
   std::thread serial_thread(FollowSerial, vm->get(), &stop_serial);
-  // Waits for SIGTERM/SIGINT (sigtimedwait) or a final state from an RPC.
+  // Waits for SIGTERM/SIGINT or a final state from an RPC (which raises
+  // SIGUSR1; a notification before the wait leaves it pending, so none is lost).
   int sig = 0;
   while (!final_state.HasBeenNotified()) {
-    timespec ts{0, 100 * 1000 * 1000};
-    sig = sigtimedwait(&stop_signals, nullptr, &ts);
-    if (sig > 0) break;
+    const int got = sigwaitinfo(&wait_signals, nullptr);
+    if (got > 0 && sigismember(&stop_signals, got)) {
+      sig = got;
+      break;
+    }
   }
   if (sig > 0) {
     Log("signal %d: powering off", sig);

@@ -209,6 +209,7 @@ absl::Status DmVsp::OnStatus(const DmStatusReport& m) {
   ++status_.status_reports;
   pressure_sum_ += pressure;
   status_.pressure_average = static_cast<uint32_t>(pressure_sum_ / status_.status_reports + 0.5);
+  if (options_.on_status_report) options_.on_status_report();
   return absl::OkStatus();
 }
 

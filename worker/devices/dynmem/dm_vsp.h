@@ -26,6 +26,7 @@
 #define HV_WORKER_DEVICES_DYNMEM_DM_VSP_H_
 
 #include <cstdint>
+#include <functional>
 #include <string_view>
 #include <vector>
 
@@ -91,6 +92,10 @@ struct DmVspOptions {
   uint32_t max_misbehaviour_messages = 64;
   // STATUS_REPORTs accepted per second; more are dropped as a flood.
   uint32_t max_status_reports_per_second = 20;
+  // Called after each accepted STATUS_REPORT, on the channel's thread with the
+  // VSP mid-packet: keep it to a non-blocking notification (it must not call
+  // back into the VSP). Default none.
+  std::function<void()> on_status_report;
 };
 
 struct DmVspStatus {

@@ -511,6 +511,20 @@ TEST_F(DmVspTest, MalformedPacketsAreCounted) {
   EXPECT_EQ(vsp_->Status().state, DmState::kActive);
 }
 
+TEST_F(DmVspTest, EachAcceptedStatusReportIsAnnounced) {
+  int announced = 0;
+  DmVspOptions o = Options();
+  o.max_status_reports_per_second = 2;
+  o.on_status_report = [&] { ++announced; };
+  Make(o);
+  ASSERT_TRUE(Feed(StatusReport(1000)).ok());  // before negotiation: refused
+  EXPECT_EQ(announced, 0);
+  Activate();
+  for (int i = 0; i < 3; ++i) (void)Feed(StatusReport(65536));  // the third is a flood
+  EXPECT_EQ(announced, 2);
+  EXPECT_EQ(vsp_->Status().status_reports, 2u);
+}
+
 TEST_F(DmVspTest, StatusReportFloodIsDropped) {
   DmVspOptions o = Options();
   o.max_misbehaviour_messages = 100;

@@ -1,6 +1,7 @@
 // PowerOffPort: the guest's clean power-off signal, an I/O port at
 // HV_POWER_OFF_PORT (wire/boot_info.h). A 16-bit write of HV_POWER_OFF_VALUE
-// latches `requested()`; the VM (VirtualMachine) polls it and ends Off.
+// latches `requested()` and calls the optional `on_request`; the VM
+// (VirtualMachine) then ends Off.
 // Any other write (size, value or offset) is counted as bad and ignored;
 // reads return all ones. Never fails.
 //
@@ -10,6 +11,8 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
+#include <utility>
 
 #include "hypervisor-shim/device_bus.h"
 
@@ -25,12 +28,17 @@ struct PowerOffCounters {
 
 class PowerOffPort : public hv::shim::BusDevice {
  public:
+  // `on_request` runs on the vCPU thread after each valid power-off write;
+  // keep it to a non-blocking notification. Default none.
+  explicit PowerOffPort(std::function<void()> on_request = {})
+      : on_request_(std::move(on_request)) {}
   void Write(uint64_t offset, uint8_t size, uint64_t value) override;
   // True once the guest asked to power off.
   bool requested() const { return power_off_writes_.load() != 0; }
   PowerOffCounters counters() const;
 
  private:
+  const std::function<void()> on_request_;
   std::atomic<uint64_t> power_off_writes_{0};
   std::atomic<uint64_t> bad_writes_{0};
 };

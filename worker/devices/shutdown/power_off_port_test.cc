@@ -22,5 +22,14 @@ TEST(PowerOffPort, OnlyTheExactWriteRequestsPowerOff) {
   EXPECT_EQ(port.counters().power_off_writes, 1u);
 }
 
+TEST(PowerOffPort, AValidWriteRingsTheOwnerAndABadOneDoesNot) {
+  int rung = 0;
+  PowerOffPort port([&] { ++rung; });
+  port.Write(0, 2, 0x1234);
+  EXPECT_EQ(rung, 0);
+  port.Write(0, 2, HV_POWER_OFF_VALUE);
+  EXPECT_EQ(rung, 1);
+}
+
 }  // namespace
 }  // namespace hv::worker
