@@ -6,7 +6,6 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
@@ -55,9 +54,13 @@ absl::StatusOr<StartedServer> StartServer(const ServerOptions& options) {
   if (options.addresses.empty()) {
     return absl::InvalidArgumentError("grpc server: no listen address given");
   }
-  // Both are process-wide switches in gRPC; setting them again is harmless.
+  if (options.services.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "grpc server on ", absl::StrJoin(options.addresses, ", "), ": no service to serve"));
+  }
+  // A process-wide switch in gRPC; setting it again is harmless. (Reflection
+  // registers itself when its library is loaded.)
   grpc::EnableDefaultHealthCheckService(true);
-  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
   grpc::ServerBuilder builder;
   builder.SetMaxReceiveMessageSize(options.max_receive_bytes);

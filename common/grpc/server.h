@@ -1,6 +1,8 @@
 // Starting a gRPC server the way every server in this project starts: the
-// standard health service and server reflection are always on, and the server
-// listens only where it is told to (loopback TCP and/or a unix socket).
+// standard health service is always on, server reflection is on when the
+// executable links gRPC's reflection library (vmms does; vmwp does not, see
+// hv_grpc_runtime in cmake/dependencies.cmake), and the server listens only
+// where it is told to (loopback TCP and/or a unix socket).
 #ifndef HV_COMMON_GRPC_SERVER_H_
 #define HV_COMMON_GRPC_SERVER_H_
 
@@ -20,7 +22,9 @@ struct ServerOptions {
   // Addresses in gRPC URI form: "127.0.0.1:0", "unix:/path/sock". A TCP port 0
   // picks a free port, reported in StartedServer::tcp_ports. Required, non-empty.
   std::vector<std::string> addresses;
-  // Services to register; not owned, must outlive the server.
+  // Services to register; not owned, must outlive the server. Required,
+  // non-empty: gRPC's health service cannot run in a server without a
+  // synchronous service of its own.
   std::vector<grpc::Service*> services;
   // Largest request accepted, bytes. Default 16 MiB.
   int max_receive_bytes = 16 << 20;
@@ -37,8 +41,9 @@ struct StartedServer {
   std::vector<int> tcp_ports;
 };
 
-// Builds and starts the server. Fails (kUnavailable) naming the address when a
-// port or socket path cannot be bound. Thread-safe.
+// Builds and starts the server. Fails (kInvalidArgument) without an address
+// or a service, and (kUnavailable) naming the address when a port or socket
+// path cannot be bound. Thread-safe.
 absl::StatusOr<StartedServer> StartServer(const ServerOptions& options);
 
 }  // namespace hv

@@ -14,9 +14,23 @@
 namespace hv {
 namespace {
 
+class TinyWorker final : public worker::v1::Worker::Service {
+  grpc::Status GetState(grpc::ServerContext*, const worker::v1::GetStateRequest*,
+                        worker::v1::WorkerInfo* info) override {
+    info->set_vm_id("vm-1");
+    return grpc::Status::OK;
+  }
+  grpc::Status Pause(grpc::ServerContext*, const worker::v1::PauseRequest*,
+                     worker::v1::StateResponse*) override {
+    return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, "vm 'web1': cannot Pause from Off");
+  }
+};
+
 TEST(StartServer, ServesHealthOnLoopbackPortZero) {
+  TinyWorker service;
   ServerOptions options;
   options.addresses = {"127.0.0.1:0"};
+  options.services = {&service};
   absl::StatusOr<StartedServer> started = StartServer(options);
   ASSERT_TRUE(started.ok()) << started.status();
   ASSERT_EQ(started->tcp_ports.size(), 1u);
@@ -37,14 +51,26 @@ TEST(StartServer, RefusesEmptyAddressList) {
   EXPECT_EQ(started.status().code(), absl::StatusCode::kInvalidArgument);
 }
 
+TEST(StartServer, RefusesAServerWithoutServicesNamingItsAddress) {
+  ServerOptions options;
+  options.addresses = {"127.0.0.1:0"};
+  absl::StatusOr<StartedServer> started = StartServer(options);
+  EXPECT_EQ(started.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(started.status().message().find("127.0.0.1:0"), absl::string_view::npos)
+      << started.status();
+}
+
 TEST(StartServer, SecondBindOfSamePortFailsWithAddressInMessage) {
+  TinyWorker service;
   ServerOptions first;
   first.addresses = {"127.0.0.1:0"};
+  first.services = {&service};
   absl::StatusOr<StartedServer> a = StartServer(first);
   ASSERT_TRUE(a.ok());
   ServerOptions second;
   std::string taken = absl::StrCat("127.0.0.1:", a->tcp_ports[0]);
   second.addresses = {taken};
+  second.services = {&service};
   absl::StatusOr<StartedServer> b = StartServer(second);
   ASSERT_FALSE(b.ok());
   EXPECT_EQ(b.status().code(), absl::StatusCode::kUnavailable);
@@ -52,17 +78,6 @@ TEST(StartServer, SecondBindOfSamePortFailsWithAddressInMessage) {
   a->server->Shutdown();
 }
 
-class TinyWorker final : public worker::v1::Worker::Service {
-  grpc::Status GetState(grpc::ServerContext*, const worker::v1::GetStateRequest*,
-                        worker::v1::WorkerInfo* info) override {
-    info->set_vm_id("vm-1");
-    return grpc::Status::OK;
-  }
-  grpc::Status Pause(grpc::ServerContext*, const worker::v1::PauseRequest*,
-                     worker::v1::StateResponse*) override {
-    return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, "vm 'web1': cannot Pause from Off");
-  }
-};
 
 TEST(StartServer, ReportsEveryFinishedCallWithCodeAndLatency) {
   absl::Mutex mu;

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/grpc/server.h"
 #include "common/status_macros.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "vmms/launcher/grpc_worker_factory.h"
 #include "vmms/service/cim_service.h"
 #include "vmms/store/sqlite_vm_store.h"
@@ -62,6 +63,9 @@ absl::StatusOr<std::unique_ptr<VmmsServer>> VmmsServer::Start(const VmmsConfig& 
   ASSIGN_OR_RETURN(s->cim_, cim::MakeCimBackend(s->manager_.get(), &s->registry_));
   s->services_.push_back(std::make_unique<CimService>(s->cim_->objects.get()));
 
+  // Management clients may discover the API (grpcurl, grpc_cli); the worker's
+  // private socket has no reflection (hv_grpc_runtime).
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   ServerOptions grpc;
   grpc.addresses = config.listen;
   for (const auto& svc : s->services_) grpc.services.push_back(svc.get());
