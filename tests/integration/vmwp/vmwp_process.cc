@@ -111,6 +111,12 @@ absl::Status VmwpProcess::WaitReady(absl::Duration timeout) {
         return absl::InternalError(absl::StrCat("vmwp exited early, status ", st));
       }
     }
+    // No connect before the socket exists: a refused one puts the channel in
+    // backoff, and the answer then came ~80 ms after the socket appeared.
+    if (access(config_.socket_path().c_str(), F_OK) != 0) {
+      absl::SleepFor(absl::Milliseconds(1));
+      continue;
+    }
     grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(200));
     ctx.set_wait_for_ready(true);
