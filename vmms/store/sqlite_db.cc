@@ -24,10 +24,21 @@ absl::Status SqliteError(int code, absl::string_view context, absl::string_view 
   }
 }
 
-SqliteStatement::SqliteStatement(sqlite3* db, sqlite3_stmt* stmt, std::string sql)
-    : db_(db), stmt_(stmt), sql_(std::move(sql)) {}
+SqliteStatement::SqliteStatement(sqlite3* db, sqlite3_stmt* stmt, std::string sql,
+                                 SqliteDb* owner)
+    : db_(db), stmt_(stmt), sql_(std::move(sql)), owner_(owner) {}
 
-SqliteStatement::~SqliteStatement() { sqlite3_finalize(stmt_); }
+SqliteStatement::~SqliteStatement() {
+  if (owner_ == nullptr) {
+    sqlite3_finalize(stmt_);
+    return;
+  }
+  // A reset ends the statement's read transaction; cleared bindings are NULL,
+  // so a reuse never sees the last caller's values.
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+  owner_->GiveBack(sql_, stmt_);
+}
 
 SqliteStatement& SqliteStatement::Bind(int index, int64_t value) {
   int rc = sqlite3_bind_int64(stmt_, index, value);
@@ -76,7 +87,26 @@ absl::StatusOr<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path
   return std::unique_ptr<SqliteDb>(new SqliteDb(db, path));
 }
 
-SqliteDb::~SqliteDb() { sqlite3_close(db_); }
+SqliteDb::~SqliteDb() {
+  for (auto& [sql, stmts] : idle_) {
+    for (sqlite3_stmt* s : stmts) sqlite3_finalize(s);
+  }
+  sqlite3_close(db_);
+}
+
+void SqliteDb::GiveBack(const std::string& sql, sqlite3_stmt* stmt) {
+  auto it = idle_.find(sql);
+  if (it == idle_.end() && idle_.size() >= kMaxKeptSql) {
+    sqlite3_finalize(stmt);
+    return;
+  }
+  std::vector<sqlite3_stmt*>& stmts = it != idle_.end() ? it->second : idle_[sql];
+  if (stmts.size() >= kMaxIdlePerSql) {
+    sqlite3_finalize(stmt);
+    return;
+  }
+  stmts.push_back(stmt);
+}
 
 absl::Status SqliteDb::Exec(absl::string_view sql) {
   char* err = nullptr;
@@ -89,12 +119,18 @@ absl::Status SqliteDb::Exec(absl::string_view sql) {
 }
 
 absl::StatusOr<std::unique_ptr<SqliteStatement>> SqliteDb::Prepare(absl::string_view sql) {
+  if (auto it = idle_.find(sql); it != idle_.end() && !it->second.empty()) {
+    sqlite3_stmt* stmt = it->second.back();
+    it->second.pop_back();
+    return std::make_unique<SqliteStatement>(db_, stmt, std::string(sql), this);
+  }
   sqlite3_stmt* stmt = nullptr;
   int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
   if (rc != SQLITE_OK) {
     return SqliteError(rc, absl::StrCat("database '", path_, "'"), sqlite3_errmsg(db_));
   }
-  return std::make_unique<SqliteStatement>(db_, stmt, std::string(sql));
+  ++compiled_;
+  return std::make_unique<SqliteStatement>(db_, stmt, std::string(sql), this);
 }
 
 absl::StatusOr<int64_t> SqliteDb::QueryInt(absl::string_view sql) {

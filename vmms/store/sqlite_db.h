@@ -2,14 +2,20 @@
 // statement with typed binds and reads. Errors become absl::Status with the
 // SQLite message and the SQL that failed. Not thread-safe: the owner
 // serializes access.
+//
+// The connection keeps the statements it prepared: a statement given back
+// (destroyed) is reset, its bindings cleared, and handed out again for the
+// same SQL text. Preparing was most of a store read (two prepares made a
+// GetVm ~130 us; docs/scale/README.md finding 5).
 #ifndef HV_VMMS_STORE_SQLITE_DB_H_
 #define HV_VMMS_STORE_SQLITE_DB_H_
 
 #include <cstdint>
 #include <memory>
 #include <string>
-#include "absl/strings/string_view.h"
+#include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -19,9 +25,13 @@ struct sqlite3_stmt;
 
 namespace hv::vmms {
 
+class SqliteDb;
+
 class SqliteStatement {
  public:
-  SqliteStatement(sqlite3* db, sqlite3_stmt* stmt, std::string sql);
+  // `owner` (may be null) takes the statement back when this is destroyed;
+  // otherwise it is finalized.
+  SqliteStatement(sqlite3* db, sqlite3_stmt* stmt, std::string sql, SqliteDb* owner = nullptr);
   ~SqliteStatement();
   SqliteStatement(const SqliteStatement&) = delete;
   SqliteStatement& operator=(const SqliteStatement&) = delete;
@@ -41,6 +51,7 @@ class SqliteStatement {
   sqlite3* db_;
   sqlite3_stmt* stmt_;
   std::string sql_;
+  SqliteDb* owner_;
   absl::Status bind_status_;
 };
 
@@ -51,7 +62,11 @@ class SqliteDb {
   ~SqliteDb();
 
   absl::Status Exec(absl::string_view sql);
+  // A statement for `sql`: a kept one if one is idle, else a new one. Every
+  // statement must be destroyed before the connection.
   absl::StatusOr<std::unique_ptr<SqliteStatement>> Prepare(absl::string_view sql);
+  // Statements compiled by sqlite3_prepare so far (for tests).
+  uint64_t statements_compiled() const { return compiled_; }
   // Single-value query helpers.
   absl::StatusOr<int64_t> QueryInt(absl::string_view sql);
   absl::StatusOr<std::string> QueryText(absl::string_view sql);
@@ -61,9 +76,19 @@ class SqliteDb {
   const std::string& path() const { return path_; }
 
  private:
+  friend class SqliteStatement;
+  // Most distinct SQL texts kept, and idle statements kept per text.
+  static constexpr size_t kMaxKeptSql = 128;
+  static constexpr size_t kMaxIdlePerSql = 4;
+
   SqliteDb(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  // Takes back a statement that was reset; finalizes it if the cache is full.
+  void GiveBack(const std::string& sql, sqlite3_stmt* stmt);
+
   sqlite3* db_;
   std::string path_;
+  absl::flat_hash_map<std::string, std::vector<sqlite3_stmt*>> idle_;
+  uint64_t compiled_ = 0;
 };
 
 // Maps an SQLite result code to a canonical status with `context` prepended.

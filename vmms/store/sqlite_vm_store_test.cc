@@ -54,6 +54,30 @@ class StoreTest : public ::testing::Test {
   std::string path_;
 };
 
+TEST_F(StoreTest, GetVmSeesEveryWriteOfThisStoreAndOfAnotherConnection) {
+  auto store = Open();
+  absl::StatusOr<VmRecord> a = store->CreateVm(Vm("A-1", "web1"), Ev("A-1", "method", "DefineSystem"));
+  ASSERT_TRUE(a.ok()) << a.status();
+  ASSERT_EQ(store->GetVm("A-1")->name, "web1");  // now read through the cache
+  VmRecord changed = *a;
+  changed.name = "web2";
+  changed.memory.startup_mib = 2048;
+  ASSERT_TRUE(store->UpdateVm(changed, Ev("A-1", "method", "Modify")).ok());
+  EXPECT_EQ(store->GetVm("A-1")->name, "web2") << "an update left the cached record";
+  EXPECT_EQ(store->GetVm("A-1")->memory.startup_mib, 2048u);
+  // A write through another connection to the same file is seen too.
+  {
+    auto other = Open();
+    absl::StatusOr<VmRecord> cur = other->GetVm("A-1");
+    ASSERT_TRUE(cur.ok());
+    cur->name = "web3";
+    ASSERT_TRUE(other->UpdateVm(*cur, Ev("A-1", "method", "Modify")).ok());
+  }
+  EXPECT_EQ(store->GetVm("A-1")->name, "web3") << "another connection's commit was missed";
+  ASSERT_TRUE(store->DeleteVm("A-1", Ev("A-1", "method", "DestroySystem")).ok());
+  EXPECT_TRUE(absl::IsNotFound(store->GetVm("A-1").status()));
+}
+
 TEST_F(StoreTest, CreateGetListAndDurableAcrossReopen) {
   {
     auto store = Open();
