@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/strings/str_join.h"
+#include "absl/synchronization/mutex.h"
 #include "counters/malloc_tuning.h"
 #include "vmms/config.h"
 #include "vmms/service/vmms_server.h"
@@ -29,6 +30,11 @@ std::string Quote(const std::string& s) { return "\"" + s + "\""; }
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Debian builds absl without NDEBUG, which leaves Mutex deadlock detection
+  // on: every lock then updates one process-wide lock graph under a global
+  // lock (absl GraphCycles showed in vmms's profile). The test binaries keep
+  // it as a check; the daemons turn it off.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   std::vector<std::string> args(argv + 1, argv + argc);
   for (const std::string& a : args) {
     if (a == "--help" || a == "-h") {

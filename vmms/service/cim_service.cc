@@ -36,7 +36,7 @@ CimStatusCode CimCodeOf(const absl::Status& s) {
   }
 }
 
-grpc::Status Reply(grpc::ServerContext* ctx, const absl::Status& s) {
+grpc::Status Reply(grpc::ServerContextBase* ctx, const absl::Status& s) {
   if (s.ok()) return grpc::Status::OK;
   CimStatusCode code = CimCodeOf(s);
   ctx->AddTrailingMetadata("cim-status-code", std::to_string(static_cast<int>(code)));
@@ -45,7 +45,7 @@ grpc::Status Reply(grpc::ServerContext* ctx, const absl::Status& s) {
   return ToGrpcStatus(absl::Status(carried.code(), desc));
 }
 
-std::string Pin(grpc::ServerContext* ctx) {
+std::string Pin(grpc::ServerContextBase* ctx) {
   const auto& md = ctx->client_metadata();
   auto it = md.find("cim-schema");
   return it == md.end() ? "" : std::string(it->second.data(), it->second.size());
@@ -89,10 +89,17 @@ absl::Status Stream(grpc::ServerWriter<pb::CimInstance>* writer,
   return absl::OkStatus();
 }
 
+// Finishes a callback-API unary call with `s` (trailers as Reply sets them).
+grpc::ServerUnaryReactor* FinishUnary(grpc::CallbackServerContext* ctx, const absl::Status& s) {
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  reactor->Finish(Reply(ctx, s));
+  return reactor;
+}
+
 }  // namespace
 
-grpc::Status CimService::GetClass(grpc::ServerContext* ctx, const pb::GetClassRequest* req,
-                                  pb::CimClass* resp) {
+grpc::ServerUnaryReactor* CimService::GetClass(grpc::CallbackServerContext* ctx,
+                                               const pb::GetClassRequest* req, pb::CimClass* resp) {
   absl::Status s = [&]() -> absl::Status {
     RETURN_IF_ERROR(CheckSize(*req, limits_));
     ASSIGN_OR_RETURN(cim::CallContext cc, objects_->Context(req->namespace_(), Pin(ctx)));
@@ -102,7 +109,7 @@ grpc::Status CimService::GetClass(grpc::ServerContext* ctx, const pb::GetClassRe
     *resp = ClassToProto(c, cc.name_space, true);
     return absl::OkStatus();
   }();
-  return Reply(ctx, s);
+  return FinishUnary(ctx, s);
 }
 
 grpc::Status CimService::EnumerateClasses(grpc::ServerContext* ctx,
@@ -129,8 +136,9 @@ grpc::Status CimService::EnumerateClasses(grpc::ServerContext* ctx,
   return Reply(ctx, s);
 }
 
-grpc::Status CimService::GetInstance(grpc::ServerContext* ctx, const pb::GetInstanceRequest* req,
-                                     pb::CimInstance* resp) {
+grpc::ServerUnaryReactor* CimService::GetInstance(grpc::CallbackServerContext* ctx,
+                                                  const pb::GetInstanceRequest* req,
+                                                  pb::CimInstance* resp) {
   absl::Status s = [&]() -> absl::Status {
     RETURN_IF_ERROR(CheckSize(*req, limits_));
     ASSIGN_OR_RETURN(hv::cim::ObjectPath path, PathFromProto(req->instance_name()));
@@ -141,7 +149,7 @@ grpc::Status CimService::GetInstance(grpc::ServerContext* ctx, const pb::GetInst
     *resp = InstanceToProto(si.instance, &si.path);
     return absl::OkStatus();
   }();
-  return Reply(ctx, s);
+  return FinishUnary(ctx, s);
 }
 
 grpc::Status CimService::EnumerateInstances(grpc::ServerContext* ctx,

@@ -3,6 +3,13 @@
 // status -> gRPC status with the "cim-status-code" trailer, and streaming
 // of enumerations. All CIM behaviour lives in vmms/cim/ (ObjectManager).
 // Thread-safe (gRPC calls it from many threads).
+//
+// GetInstance and GetClass use gRPC's callback API: they are short reads
+// answered on the thread that received the request, as gRPC's own health
+// check is. As synchronous methods they went through the sync server's
+// thread hand-off, which made a GetInstance ~2x an empty call at 10 VMs
+// (tests/bench/scale, docs/scale/README.md finding 5). Everything that may
+// wait (enumerations stream, methods start jobs) stays synchronous.
 #ifndef HV_VMMS_SERVICE_CIM_SERVICE_H_
 #define HV_VMMS_SERVICE_CIM_SERVICE_H_
 
@@ -23,19 +30,24 @@ struct CimServiceLimits {
   int max_array_elements = 4096;
 };
 
-class CimService final : public hv::cim::v1::CimService::Service {
+using CimServiceBase = hv::cim::v1::CimService::WithCallbackMethod_GetInstance<
+    hv::cim::v1::CimService::WithCallbackMethod_GetClass<hv::cim::v1::CimService::Service>>;
+
+class CimService final : public CimServiceBase {
  public:
   // `objects` must outlive the service.
   explicit CimService(cim::ObjectManager* objects, CimServiceLimits limits = {})
       : objects_(objects), limits_(limits) {}
 
-  grpc::Status GetClass(grpc::ServerContext* ctx, const hv::cim::v1::GetClassRequest* req,
-                        hv::cim::v1::CimClass* resp) override;
+  grpc::ServerUnaryReactor* GetClass(grpc::CallbackServerContext* ctx,
+                                     const hv::cim::v1::GetClassRequest* req,
+                                     hv::cim::v1::CimClass* resp) override;
   grpc::Status EnumerateClasses(grpc::ServerContext* ctx,
                                 const hv::cim::v1::EnumerateClassesRequest* req,
                                 grpc::ServerWriter<hv::cim::v1::CimClass>* writer) override;
-  grpc::Status GetInstance(grpc::ServerContext* ctx, const hv::cim::v1::GetInstanceRequest* req,
-                           hv::cim::v1::CimInstance* resp) override;
+  grpc::ServerUnaryReactor* GetInstance(grpc::CallbackServerContext* ctx,
+                                        const hv::cim::v1::GetInstanceRequest* req,
+                                        hv::cim::v1::CimInstance* resp) override;
   grpc::Status EnumerateInstances(grpc::ServerContext* ctx,
                                   const hv::cim::v1::EnumerateInstancesRequest* req,
                                   grpc::ServerWriter<hv::cim::v1::CimInstance>* writer) override;
