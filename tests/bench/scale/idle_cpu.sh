@@ -2,7 +2,8 @@
 # idle_cpu.sh: CPU cost of idle workers (finding 3 of docs/scale/README.md),
 # two vmwp binaries side by side in one run.
 # Usage: tests/bench/scale/idle_cpu.sh VMWP_A VMWP_B [WORKERS_EACH=5] [SECONDS=20]
-#   GUEST=<guest image> (default build/guest/hv_guest.bin).
+#   GUEST=<guest image> (default build/guest/hv_guest.bin); GUEST_B=<image> gives
+#   B's workers another guest (to compare guest changes; default GUEST).
 # Starts WORKERS_EACH workers of each binary (TCG, DM on, 128 MiB startup,
 # started interleaved A,B,A,B so both see the same machine), waits 15 s for
 # the guests to boot and go idle, then reads utime+stime (/proc/PID/stat) of
@@ -13,6 +14,7 @@ set -euo pipefail
 A=$(readlink -f "$1"); B=$(readlink -f "$2"); N=${3:-5}; SECS=${4:-20}
 cd "$(dirname "$0")/../../.."
 GUEST=$(readlink -f "${GUEST:-build/guest/hv_guest.bin}")
+GUEST_B=$(readlink -f "${GUEST_B:-$GUEST}")
 tmp=$(mktemp -d /tmp/idlecpuXXXXXX)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null; rm -rf "$tmp"; }
@@ -27,7 +29,7 @@ vm_id: "00000000-0000-4000-8000-$(printf '%012d' $((i + off)))"
 vm_name: "$name"
 memory { dynamic_memory_enabled: true startup_mib: 128 minimum_mib: 64 maximum_mib: 512 buffer_percent: 20 weight: 5000 }
 vcpu_count: 1
-guest_image: "$GUEST"
+guest_image: "$([ $side = B ] && echo "$GUEST_B" || echo "$GUEST")"
 backend: "tcg"
 socket_path: "$tmp/$name.sock"
 state_dir: "$tmp/$name.state"
