@@ -138,6 +138,9 @@ class VirtualMachine {
   // Waits until change_sequence() exceeds `seen` or `timeout` passes;
   // returns the current value.
   uint64_t WaitForChange(uint64_t seen, absl::Duration timeout) const;
+  // Advances change_sequence() without a change, so every WaitForChange
+  // returns now (a server shutting down ends its streams with it).
+  void WakeStatusWatchers();
   // True once the VM is Off or Saved; waits up to `timeout`.
   bool WaitUntilFinal(absl::Duration timeout) const;
 

@@ -177,6 +177,11 @@ uint64_t VirtualMachine::change_sequence() const {
   return change_seq_;
 }
 
+void VirtualMachine::WakeStatusWatchers() {
+  absl::MutexLock lock(&state_mu_);
+  ++change_seq_;
+}
+
 uint64_t VirtualMachine::WaitForChange(uint64_t seen, absl::Duration timeout) const {
   absl::MutexLock lock(&state_mu_);
   struct Arg {

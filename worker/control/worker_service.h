@@ -37,8 +37,8 @@ class WorkerService final : public hv::worker::v1::Worker::Service {
   // `vm` must outlive the service.
   WorkerService(VirtualMachine* vm, WorkerServiceOptions options = {});
 
-  // Ends every stream at its next wake-up (server shutdown).
-  void BeginShutdown() { shutting_down_.store(true); }
+  // Ends every stream now (server shutdown).
+  void BeginShutdown();
 
   grpc::Status GetState(grpc::ServerContext*, const v1::GetStateRequest*,
                         v1::WorkerInfo* out) override;
