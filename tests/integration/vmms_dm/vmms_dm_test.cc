@@ -93,6 +93,19 @@ class VmmsDmTest : public ::testing::Test {
     return *vm;
   }
 
+  // Sends a workload command, waiting up to `timeout` for the guest to open
+  // its workload channel: the guest opens it after the DM VSC, so a VM can be
+  // DM-active a moment before it takes commands (seen under ASan with -j2).
+  absl::Status RunWorkloadWhenOpen(const std::string& id, const std::string& command,
+                                   absl::Duration timeout = absl::Seconds(30)) {
+    const absl::Time deadline = absl::Now() + timeout;
+    for (;;) {
+      absl::Status s = server_->manager().RunWorkload(id, command);
+      if (!absl::IsFailedPrecondition(s) || absl::Now() >= deadline) return s;
+      absl::SleepFor(absl::Milliseconds(50));
+    }
+  }
+
   // Waits until every VM's guest has Dynamic Memory active.
   bool WaitDmActive(const std::vector<VmRecord>& vms, absl::Duration timeout) {
     absl::Time deadline = absl::Now() + timeout;
@@ -126,8 +139,10 @@ TEST_F(VmmsDmTest, MemoryFollowsDemandWithinTheBudget) {
   // Demand: a ramps from 40 to 480 MiB held (25 MiB every 0.5 s), c holds
   // 100 MiB, b stays idle. The guest can only hold what it has, so a's ramp
   // keeps up only if the host hot-adds in time.
-  ASSERT_TRUE(server_->manager().RunWorkload(vms[0].id, "ramp 40 480 25 500").ok());
-  ASSERT_TRUE(server_->manager().RunWorkload(vms[2].id, "alloc 100").ok());
+  absl::Status ramp = RunWorkloadWhenOpen(vms[0].id, "ramp 40 480 25 500");
+  ASSERT_TRUE(ramp.ok()) << ramp;
+  absl::Status alloc = RunWorkloadWhenOpen(vms[2].id, "alloc 100");
+  ASSERT_TRUE(alloc.ok()) << alloc;
   const absl::Time demand_at = absl::Now();
 
   // Sample every 100 ms for 25 s. The budget must hold at every sample.
