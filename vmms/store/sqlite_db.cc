@@ -24,15 +24,10 @@ absl::Status SqliteError(int code, absl::string_view context, absl::string_view 
   }
 }
 
-SqliteStatement::SqliteStatement(sqlite3* db, sqlite3_stmt* stmt, std::string sql,
-                                 SqliteDb* owner)
-    : db_(db), stmt_(stmt), sql_(std::move(sql)), owner_(owner) {}
+SqliteStatement::SqliteStatement(SqliteDb* owner, sqlite3_stmt* stmt, std::string sql)
+    : db_(owner->db_), stmt_(stmt), sql_(std::move(sql)), owner_(owner) {}
 
 SqliteStatement::~SqliteStatement() {
-  if (owner_ == nullptr) {
-    sqlite3_finalize(stmt_);
-    return;
-  }
   // A reset ends the statement's read transaction; cleared bindings are NULL,
   // so a reuse never sees the last caller's values.
   sqlite3_reset(stmt_);
@@ -122,7 +117,7 @@ absl::StatusOr<std::unique_ptr<SqliteStatement>> SqliteDb::Prepare(absl::string_
   if (auto it = idle_.find(sql); it != idle_.end() && !it->second.empty()) {
     sqlite3_stmt* stmt = it->second.back();
     it->second.pop_back();
-    return std::make_unique<SqliteStatement>(db_, stmt, std::string(sql), this);
+    return std::make_unique<SqliteStatement>(this, stmt, std::string(sql));
   }
   sqlite3_stmt* stmt = nullptr;
   int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
@@ -130,7 +125,7 @@ absl::StatusOr<std::unique_ptr<SqliteStatement>> SqliteDb::Prepare(absl::string_
     return SqliteError(rc, absl::StrCat("database '", path_, "'"), sqlite3_errmsg(db_));
   }
   ++compiled_;
-  return std::make_unique<SqliteStatement>(db_, stmt, std::string(sql), this);
+  return std::make_unique<SqliteStatement>(this, stmt, std::string(sql));
 }
 
 absl::StatusOr<int64_t> SqliteDb::QueryInt(absl::string_view sql) {

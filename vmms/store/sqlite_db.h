@@ -29,9 +29,9 @@ class SqliteDb;
 
 class SqliteStatement {
  public:
-  // `owner` (may be null) takes the statement back when this is destroyed;
-  // otherwise it is finalized.
-  SqliteStatement(sqlite3* db, sqlite3_stmt* stmt, std::string sql, SqliteDb* owner = nullptr);
+  // Made by SqliteDb::Prepare; `owner` takes the statement back (reset) when
+  // this is destroyed.
+  SqliteStatement(SqliteDb* owner, sqlite3_stmt* stmt, std::string sql);
   ~SqliteStatement();
   SqliteStatement(const SqliteStatement&) = delete;
   SqliteStatement& operator=(const SqliteStatement&) = delete;
