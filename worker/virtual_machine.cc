@@ -134,23 +134,23 @@ absl::Status VirtualMachine::BuildDevices() {
     dm.on_status_report = [this] { device_bell_.Ring(); };
     dm_ = std::make_unique<DmVsp>(dm_memory_.get(), &clock_, &events_, dm);
     RETURN_IF_ERROR(vmbus_->AddDevice(Guid(kDmClassGuid), InstanceGuid(kDmClassGuid, 1), dm_.get(),
-                                      [this] { GuardedPoll([this] { dm_->Poll(); }); })
+                                      [this] { return GuardedPoll([this] { return dm_->Poll(); }); })
                         .status());
   }
   heartbeat_ = std::make_unique<HeartbeatVsp>(&clock_, &events_);
   RETURN_IF_ERROR(vmbus_->AddDevice(Guid(kHeartbeatClassGuid), InstanceGuid(kHeartbeatClassGuid, 2),
                                     heartbeat_.get(),
-                                    [this] { GuardedPoll([this] { heartbeat_->Poll(); }); })
+                                    [this] { return GuardedPoll([this] { return heartbeat_->Poll(); }); })
                       .status());
   shutdown_ = std::make_unique<ShutdownVsp>(&clock_, &events_);
   RETURN_IF_ERROR(vmbus_->AddDevice(Guid(kShutdownClassGuid), InstanceGuid(kShutdownClassGuid, 4),
                                     shutdown_.get(),
-                                    [this] { GuardedPoll([this] { shutdown_->Poll(); }); })
+                                    [this] { return GuardedPoll([this] { return shutdown_->Poll(); }); })
                       .status());
   workload_ = std::make_unique<WorkloadVsp>();
   RETURN_IF_ERROR(vmbus_->AddDevice(Guid(kWorkloadClassGuid), InstanceGuid(kWorkloadClassGuid, 3),
                                     workload_.get(),
-                                    [this] { GuardedPoll([this] { workload_->Poll(); }); })
+                                    [this] { return GuardedPoll([this] { return workload_->Poll(); }); })
                       .status());
   return absl::OkStatus();
 }
@@ -235,15 +235,17 @@ void VirtualMachine::PauseSupervision(bool paused) {
       +[](bool* active) { return !*active; }, &device_pass_active_));
 }
 
-void VirtualMachine::GuardedPoll(const std::function<void()>& poll) {
+absl::Time VirtualMachine::GuardedPoll(const std::function<absl::Time()>& poll) {
   device_polls_in_flight_.fetch_add(1);
-  if (!devices_quiesced_.load()) poll();
+  const absl::Time next = devices_quiesced_.load() ? absl::InfiniteFuture() : poll();
   device_polls_in_flight_.fetch_sub(1);
+  return next;
 }
 
 void VirtualMachine::QuiesceDevices(bool quiesce) {
   devices_quiesced_.store(quiesce);
   while (quiesce && device_polls_in_flight_.load() != 0) absl::SleepFor(absl::Microseconds(100));
+  if (!quiesce && vmbus_) vmbus_->Kick();
 }
 
 void VirtualMachine::DeviceLoop() {

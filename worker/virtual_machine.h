@@ -164,9 +164,11 @@ class VirtualMachine {
   // Stops vCPUs and the device thread for good (TurnOff, Save, crash).
   void StopEverything() ABSL_EXCLUSIVE_LOCKS_REQUIRED(op_mu_);
   void PauseSupervision(bool paused);
-  // Runs `poll` unless the devices are quiesced (see devices_quiesced_).
-  void GuardedPoll(const std::function<void()>& poll);
-  // Sets devices_quiesced_ and waits for polls in flight to finish.
+  // Runs `poll` unless the devices are quiesced (see devices_quiesced_);
+  // returns its next deadline (absl::InfiniteFuture() when quiesced).
+  absl::Time GuardedPoll(const std::function<absl::Time()>& poll);
+  // Sets devices_quiesced_ and waits for polls in flight to finish; ending
+  // it kicks the VMBus host so that device timers are polled again at once.
   void QuiesceDevices(bool quiesce);
   absl::Status CheckOp(VmOperation op) const;
   absl::StatusOr<pb::MemoryOperationResponse> ApplyTarget(uint64_t target_mib);

@@ -29,7 +29,7 @@ VmbusHost::~VmbusHost() { Stop(); }
 
 absl::StatusOr<uint32_t> VmbusHost::AddDevice(const vmbus_guid& class_id,
                                               const vmbus_guid& instance, VmbusDevice* device,
-                                              std::function<void()> poll) {
+                                              VmbusDevicePoll poll) {
   absl::MutexLock lock(&mu_);
   absl::StatusOr<uint32_t> relid = server_.AddDevice(class_id, instance, device);
   if (!relid.ok()) return relid;
@@ -159,35 +159,33 @@ void VmbusHost::PollLoop() {
   absl::Duration wait = options_.poll_interval;
   while (!stop_) {
     std::vector<Posted> posted;
-    bool woke = false;
     {
       absl::MutexLock lock(&inbox_mu_);
       in_pass_ = false;
       inbox_mu_.Await(absl::Condition(unpaused, this));  // a paused VM: sleep, no polling
-      woke = inbox_mu_.AwaitWithTimeout(absl::Condition(woken, this), wait);
+      inbox_mu_.AwaitWithTimeout(absl::Condition(woken, this), wait);
       if (paused_ || stop_) continue;
       wake_host_ = false;
       posted.swap(inbox_);
       in_pass_ = true;
     }
+    absl::Time next = absl::InfiniteFuture();
     {
       absl::MutexLock lock(&mu_);
       for (const Posted& m : posted) {
         server_.OnPostMessage(m.connection_id, m.message_type, m.payload);
       }
       server_.PollChannels();
-      for (auto& poll : polls_) poll();
+      for (auto& poll : polls_) next = std::min(next, poll());
       server_.PollChannels();
     }
     Deliver();
-    const bool guest_has_work = wake_needed_.exchange(false);
-    if (guest_has_work && wake_guest_) wake_guest_();
+    if (wake_needed_.exchange(false) && wake_guest_) wake_guest_();
     ReportRefusedSignals();
-    // Idle back-off (VmbusHostOptions::idle_poll_interval): only a pass that
-    // nothing asked for, and that gave the guest nothing, lengthens the wait.
-    wait = woke || guest_has_work ? options_.poll_interval
-                                  : std::min(options_.idle_poll_interval,
-                                             std::max(options_.poll_interval, wait * 2));
+    // Sleep until the earliest device deadline, within [poll_interval,
+    // idle_poll_interval]; a wake (hypercall, EOM/SIMP write, Kick) ends it early.
+    wait = std::clamp(next - clock_->Now(), options_.poll_interval,
+                      std::max(options_.poll_interval, options_.idle_poll_interval));
   }
   absl::MutexLock lock(&inbox_mu_);
   in_pass_ = false;

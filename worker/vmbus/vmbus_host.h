@@ -8,11 +8,13 @@
 //  - delivers host->guest channel messages into vCPU 0's SynIC message page
 //    (SynicMailbox), again whenever the guest writes EOM or SIMP;
 //  - runs the host thread: queued channel messages, ring draining, device
-//    timers (transaction timeouts, heartbeats, balancer moves), and a kick of
-//    vCPU 0 when the guest has something to read. It wakes at once on a
-//    hypercall, an EOM/SIMP write or Kick; without them it wakes every
-//    poll_interval, backing off to idle_poll_interval while nothing happens
-//    (an idle worker then costs ~10 wake-ups a second instead of 100).
+//    timers (transaction timeouts, heartbeats), and a kick of vCPU 0 when the
+//    guest has something to read. It wakes at once on a hypercall, an EOM/SIMP
+//    write or Kick (a balancer move, a workload command), and otherwise when
+//    the earliest device timer is due (each device poll returns its next
+//    deadline), at least every idle_poll_interval. The guest signals every
+//    packet it sends (guest/src/vmbus.c), so nothing waits for a poll; an idle
+//    VM costs one pass per guest signal and per timer (heartbeat: 1 s).
 // The VMBus server and every device callback run on the host thread only.
 // HvSignalEvent accepts only the connection ids of the offered channels (fixed
 // by AddDevice, so the vCPU thread checks them without the server lock); any
@@ -42,17 +44,21 @@
 namespace hv::worker {
 
 struct VmbusHostOptions {
-  // Period of the poll thread while the VM is busy (default 10 ms).
+  // Shortest wait between poll passes that nothing woke (default 10 ms): a
+  // device deadline that is already due (a retry after a full ring) is polled
+  // again after this, not in a busy loop.
   absl::Duration poll_interval = absl::Milliseconds(10);
-  // Longest period while idle (default 100 ms): each pass that ran only
-  // because the wait timed out, and gave the guest nothing, doubles the next
-  // wait up to this; any wake (hypercall, EOM/SIMP write, Kick) or a message
-  // for the guest returns it to poll_interval. Device timers (transaction
-  // timeouts, heartbeats) of an idle VM fire up to this late. Equal to
-  // poll_interval (or less) = a fixed period.
-  absl::Duration idle_poll_interval = absl::Milliseconds(100);
+  // Longest wait between poll passes (default 1 s): the safety net for work no
+  // device deadline or wake announced. Device deadlines later than this wait
+  // are met by the next pass anyway.
+  absl::Duration idle_poll_interval = absl::Seconds(1);
   VmbusServerOptions server;
 };
+
+// A device's poll: runs one pass of the device's timers and returns when the
+// device next needs a pass (absl::InfiniteFuture(): only when woken; a time
+// already past: as soon as poll_interval allows).
+using VmbusDevicePoll = std::function<absl::Time()>;
 
 class VmbusHost : private VmbusHostPort {
  public:
@@ -63,9 +69,10 @@ class VmbusHost : private VmbusHostPort {
   ~VmbusHost() override;
 
   // Offers `device`; `poll` (may be empty) runs on every poll pass with the
-  // host lock held, on the poll thread. Call before Start.
+  // host lock held, on the poll thread, and its deadline bounds the next wait.
+  // Call before Start.
   absl::StatusOr<uint32_t> AddDevice(const vmbus_guid& class_id, const vmbus_guid& instance,
-                                     VmbusDevice* device, std::function<void()> poll);
+                                     VmbusDevice* device, VmbusDevicePoll poll);
   // Registers the hypercalls and the register observer; starts polling.
   absl::Status Start();
   // Stops polling and unregisters the hypercalls. Idempotent.
@@ -127,7 +134,7 @@ class VmbusHost : private VmbusHostPort {
 
   mutable absl::Mutex mu_;  // the server and the devices
   VmbusServer server_ ABSL_GUARDED_BY(mu_);
-  std::vector<std::function<void()>> polls_ ABSL_GUARDED_BY(mu_);
+  std::vector<VmbusDevicePoll> polls_ ABSL_GUARDED_BY(mu_);
 
   // Work queued by the vCPU thread for the host thread. Never held while
   // calling into the server, a device or the partition.

@@ -140,7 +140,10 @@ TEST_F(VmbusHostTest, KickRunsAPollPassOfAnIdleHost) {
   o.idle_poll_interval = absl::Hours(1);
   host_ = std::make_unique<VmbusHost>(partition_.get(), &dispatcher_, &events_, &clock_, nullptr, o);
   std::atomic<int> polls{0};
-  ASSERT_TRUE(host_->AddDevice({{0xC}}, {{1}}, &device_a_, [&polls] { ++polls; }).ok());
+  ASSERT_TRUE(host_->AddDevice({{0xC}}, {{1}}, &device_a_, [&polls] {
+                     ++polls;
+                     return absl::InfiniteFuture();
+                   }).ok());
   ASSERT_TRUE(host_->Start().ok());
   auto wait_above = [&polls](int n) {
     const absl::Time deadline = absl::Now() + absl::Seconds(30);
@@ -151,6 +154,41 @@ TEST_F(VmbusHostTest, KickRunsAPollPassOfAnIdleHost) {
     const int before = polls.load();
     host_->Kick();
     EXPECT_TRUE(wait_above(before)) << "kick " << i;
+  }
+}
+
+// The host sleeps until the earliest device deadline: a device timer (a
+// heartbeat, a transaction timeout) fires on time with no wake and a long idle
+// interval, and a device with nothing timed is not polled again.
+TEST_F(VmbusHostTest, DeviceDeadlinesBoundTheIdleWait) {
+  host_->Stop();
+  host_.reset();
+  VmbusHostOptions o;
+  o.poll_interval = absl::Milliseconds(1);
+  o.idle_poll_interval = absl::Hours(1);
+  host_ = std::make_unique<VmbusHost>(partition_.get(), &dispatcher_, &events_, &clock_, nullptr, o);
+  absl::Mutex mu;
+  std::vector<absl::Time> passes;
+  int timed = 3;  // the device asks for three passes 50 ms apart, then none
+  ASSERT_TRUE(host_->AddDevice({{0xC}}, {{1}}, &device_a_, [&] {
+                     absl::MutexLock lock(&mu);
+                     passes.push_back(absl::Now());
+                     return timed-- > 0 ? absl::Now() + absl::Milliseconds(50)
+                                        : absl::InfiniteFuture();
+                   }).ok());
+  ASSERT_TRUE(host_->Start().ok());
+  auto count = [&] {
+    absl::MutexLock lock(&mu);
+    return passes.size();
+  };
+  const absl::Time give_up = absl::Now() + absl::Seconds(10);
+  while (count() < 4 && absl::Now() < give_up) absl::SleepFor(absl::Milliseconds(5));
+  absl::SleepFor(absl::Milliseconds(300));
+  absl::MutexLock lock(&mu);
+  // The first pass, the three timed ones, and none in the 300 ms after.
+  ASSERT_EQ(passes.size(), 4u);
+  for (size_t i = 1; i < passes.size(); ++i) {
+    EXPECT_GE(passes[i] - passes[i - 1], absl::Milliseconds(50)) << "pass " << i;
   }
 }
 

@@ -65,9 +65,9 @@ absl::StatusOr<std::unique_ptr<DynmemVm>> DynmemVm::Create(const DynmemVmOptions
   DmVsp* dmp = vm->dm_.get();
   HeartbeatVsp* hbp = vm->heartbeat_.get();
   WorkloadVsp* wlp = &vm->workload_;
-  RETURN_IF_ERROR(vm->vmbus_->AddDevice(dm_guid, instance, dmp, [dmp] { dmp->Poll(); }).status());
-  RETURN_IF_ERROR(vm->vmbus_->AddDevice(hb_guid, instance, hbp, [hbp] { hbp->Poll(); }).status());
-  RETURN_IF_ERROR(vm->vmbus_->AddDevice(wl_guid, instance, wlp, [wlp] { wlp->Poll(); }).status());
+  RETURN_IF_ERROR(vm->vmbus_->AddDevice(dm_guid, instance, dmp, [dmp] { return dmp->Poll(); }).status());
+  RETURN_IF_ERROR(vm->vmbus_->AddDevice(hb_guid, instance, hbp, [hbp] { return hbp->Poll(); }).status());
+  RETURN_IF_ERROR(vm->vmbus_->AddDevice(wl_guid, instance, wlp, [wlp] { return wlp->Poll(); }).status());
   return vm;
 }
 

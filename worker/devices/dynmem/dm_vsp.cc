@@ -387,9 +387,20 @@ void DmVsp::StartHotAdd(uint64_t pages) {
                   block};
 }
 
-void DmVsp::Poll() {
+absl::Time DmVsp::Poll() {
   absl::MutexLock lock(&mu_);
   const absl::Time now = clock_->Now();
+  PollLocked(now);
+  // Whatever is timed: the transaction's deadline, else the first request's
+  // delay and a hot-add retry (a later pass that finds nothing to do is cheap).
+  if (outstanding_.kind != DmTransaction::kNone) return outstanding_.deadline;
+  absl::Time next = absl::InfiniteFuture();
+  if (ready_at_ > now) next = ready_at_;
+  if (hot_add_retry_at_ > now) next = std::min(next, hot_add_retry_at_);
+  return next;
+}
+
+void DmVsp::PollLocked(absl::Time now) {
   if (outstanding_.kind != DmTransaction::kNone) {
     if (now < outstanding_.deadline) return;
     ++counters_.timeouts;

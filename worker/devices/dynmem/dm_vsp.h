@@ -167,8 +167,10 @@ class DmVsp : public VmbusDevice {
   absl::Status SetTargetMib(uint64_t mib) { return SetTargetPages(mib * 256); }
 
   // Times out the outstanding transaction and starts the next one when due.
-  // Call periodically (e.g. every 50-100 ms) and after OnPacket.
-  void Poll();
+  // Call after OnPacket and SetTargetPages, and by the returned time: the
+  // outstanding transaction's deadline, the first request's delay or a hot-add
+  // retry (absl::InfiniteFuture() if nothing is timed).
+  absl::Time Poll();
 
   // Maps back every ballooned page and forgets the balloon (for a guest
   // reset: a rebooted guest owns all of its startup memory again). Cancels an
@@ -195,6 +197,8 @@ class DmVsp : public VmbusDevice {
   void OnRestore(PacketSink* sink) override;
 
  private:
+  // Poll's work: a timeout, or the next transaction when due.
+  void PollLocked(absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   struct Outstanding {
     DmTransaction kind = DmTransaction::kNone;
     absl::Time deadline;

@@ -140,24 +140,33 @@ absl::Status HeartbeatVsp::OnPacket(uint16_t type, absl::Span<const uint8_t> pay
   return absl::OkStatus();
 }
 
-void HeartbeatVsp::Poll() {
+absl::Time HeartbeatVsp::Poll() {
   absl::MutexLock lock(&mu_);
   const absl::Time now = clock_->Now();
   if (contacted_ && now - status_.last_response > options_.lost_after) {
     SetState(HeartbeatState::kLostCommunication, now);
   }
-  if (sink_ == nullptr || now < next_send_ || status_.negotiation_refused) return;
-  next_send_ = now + options_.interval;
-  if (!status_.negotiated) {
-    if (sink_->SendInband(BuildNegotiateRequest(options_)).ok()) ++status_.negotiations_sent;
-    return;
+  if (sink_ == nullptr || status_.negotiation_refused) return absl::InfiniteFuture();
+  if (now >= next_send_) {
+    next_send_ = now + options_.interval;
+    if (!status_.negotiated) {
+      if (sink_->SendInband(BuildNegotiateRequest(options_)).ok()) ++status_.negotiations_sent;
+    } else {
+      const uint64_t seq = seq_ + 2;  // guest answers seq + 1; keep the two apart
+      if (sink_->SendInband(BuildRequest(seq, status_.framework_version, status_.message_version))
+              .ok()) {
+        seq_ = seq;
+        ++status_.requests_sent;
+      }
+    }
   }
-  const uint64_t seq = seq_ + 2;  // guest answers seq + 1; keep the two apart
-  if (sink_->SendInband(BuildRequest(seq, status_.framework_version, status_.message_version))
-          .ok()) {
-    seq_ = seq;
-    ++status_.requests_sent;
+  absl::Time next = next_send_;
+  // The moment silence turns into lost contact (only once: a lost state stays).
+  const absl::Time lost_at = status_.last_response + options_.lost_after;
+  if (contacted_ && status_.state != HeartbeatState::kLostCommunication && lost_at > now) {
+    next = std::min(next, lost_at + absl::Milliseconds(1));
   }
+  return next;
 }
 
 HeartbeatStatus HeartbeatVsp::Status() const {

@@ -72,8 +72,10 @@ class HeartbeatVsp : public VmbusDevice {
   void OnClose() override;
   // Malformed messages are counted and dropped; never fails.
   absl::Status OnPacket(uint16_t type, absl::Span<const uint8_t> payload) override;
-  // Sends the next request when due and ages the state. Call periodically.
-  void Poll();
+  // Sends the next request when due and ages the state. Returns when it next
+  // has something to do: the next request, or the moment contact counts as
+  // lost (absl::InfiniteFuture() while closed or refused).
+  absl::Time Poll();
   HeartbeatStatus Status() const;
 
   // Save/restore (Quick Migration): state, counters and the sequence

@@ -134,19 +134,20 @@ absl::Status ShutdownVsp::OnPacket(uint16_t type, absl::Span<const uint8_t> payl
   return absl::OkStatus();
 }
 
-void ShutdownVsp::Poll() {
+absl::Time ShutdownVsp::Poll() {
   absl::MutexLock lock(&mu_);
   const absl::Time now = clock_->Now();
-  if (sink_ == nullptr || status_.negotiated || status_.negotiation_refused ||
-      now < next_negotiate_) {
-    return;
+  if (sink_ == nullptr || status_.negotiated || status_.negotiation_refused) {
+    return absl::InfiniteFuture();
   }
+  if (now < next_negotiate_) return next_negotiate_;
   next_negotiate_ = now + options_.negotiate_interval;
   if (sink_->SendInband(
               BuildIcNegotiateRequest(options_.framework_versions, options_.message_versions))
           .ok()) {
     ++status_.negotiations_sent;
   }
+  return next_negotiate_;
 }
 
 bool ShutdownVsp::ready() const {

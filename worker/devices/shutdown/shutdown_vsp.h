@@ -93,8 +93,9 @@ class ShutdownVsp : public VmbusDevice {
   void OnRestore(PacketSink* sink) override;
   // Malformed messages are counted and dropped; never fails.
   absl::Status OnPacket(uint16_t type, absl::Span<const uint8_t> payload) override;
-  // Sends the negotiate request when due. Call periodically.
-  void Poll();
+  // Sends the negotiate request when due. Returns when the next one is due
+  // (absl::InfiniteFuture() once negotiated or refused, or while closed).
+  absl::Time Poll();
 
   // True when the channel is open and negotiated (a request can be sent).
   bool ready() const;

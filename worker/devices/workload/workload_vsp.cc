@@ -32,7 +32,7 @@ absl::Status WorkloadVsp::OnPacket(uint16_t type, absl::Span<const uint8_t> payl
   return absl::OkStatus();
 }
 
-void WorkloadVsp::Poll() {
+absl::Time WorkloadVsp::Poll() {
   absl::MutexLock lock(&mu_);
   while (sink_ != nullptr && !queue_.empty()) {
     hv_workload_command c = {};
@@ -41,10 +41,11 @@ void WorkloadVsp::Poll() {
     std::memcpy(c.text, queue_.front().data(), c.length);
     if (!sink_->SendInband(absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(&c), sizeof(c)))
              .ok()) {
-      return;  // ring full: retry next poll
+      return absl::InfinitePast();  // ring full: retry soon
     }
     queue_.pop_front();
   }
+  return absl::InfiniteFuture();
 }
 
 absl::Status WorkloadVsp::SendCommand(std::string_view command) {

@@ -30,8 +30,9 @@ class WorkloadVsp : public VmbusDevice {
   void OnClose() override;
   // Stores status reports; malformed packets are counted and dropped.
   absl::Status OnPacket(uint16_t type, absl::Span<const uint8_t> payload) override;
-  // Sends queued commands.
-  void Poll();
+  // Sends queued commands. Returns absl::InfinitePast() when some are still
+  // queued (a full ring: poll again soon), else absl::InfiniteFuture().
+  absl::Time Poll();
 
   // Queues a command ("alloc 64", "ramp 0 256 32 500", ...). InvalidArgument
   // if it does not fit (>= 120 bytes); FailedPrecondition if the guest has
