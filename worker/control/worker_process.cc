@@ -49,15 +49,18 @@ absl::Status OpenLog(const std::string& state_dir) {
   return absl::OkStatus();
 }
 
-// Copies guest serial output into the log, line-prefixed. After `stop` it
-// drains what the guest wrote before (its last lines before a power-off).
-void FollowSerial(VirtualMachine* vm, std::atomic<bool>* stop) {
+// Copies guest serial output into the log, line-prefixed. It sleeps until the
+// guest writes (no periodic wake-up); to end it, set `stop` and call
+// SerialPort::WakeReaders until `done` (a wake can land just before a wait).
+// After `stop` it drains what the guest wrote before (its last lines before a
+// power-off), then notifies `done`.
+void FollowSerial(VirtualMachine* vm, std::atomic<bool>* stop, absl::Notification* done) {
   uint64_t offset = 0;
   std::string pending;
   for (bool last = false; !last;) {
     last = stop->load();
-    SerialChunk c = vm->serial().ReadFrom(offset, 4096,
-                                          last ? absl::ZeroDuration() : absl::Milliseconds(200));
+    SerialChunk c =
+        vm->serial().ReadFrom(offset, 4096, last ? absl::ZeroDuration() : absl::InfiniteDuration());
     if (last && !c.data.empty()) last = false;  // more may follow the 4 KiB chunk
     offset = c.next_offset;
     pending += c.data;
@@ -72,6 +75,7 @@ void FollowSerial(VirtualMachine* vm, std::atomic<bool>* stop) {
     }
   }
   if (!pending.empty()) Log("serial: %s", pending);
+  done->Notify();
 }
 
 }  // namespace
@@ -201,7 +205,8 @@ int RunWorkerProcess(const v1::WorkerConfig& config) {
       (*vm)->config().vcpu_count(), (*vm)->config().memory().startup_mib());
 
   std::atomic<bool> stop_serial{false};
-  std::thread serial_thread(FollowSerial, vm->get(), &stop_serial);
+  absl::Notification serial_done;
+  std::thread serial_thread(FollowSerial, vm->get(), &stop_serial, &serial_done);
   // Waits for SIGTERM/SIGINT or a final state from an RPC (which raises
   // SIGUSR1; a notification before the wait leaves it pending, so none is lost).
   int sig = 0;
@@ -227,7 +232,9 @@ int RunWorkerProcess(const v1::WorkerConfig& config) {
   server->server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
   unlink_own_socket();
   stop_serial = true;
-  (*vm)->serial().WakeReaders();
+  do {
+    (*vm)->serial().WakeReaders();
+  } while (!serial_done.WaitForNotificationWithTimeout(absl::Milliseconds(20)));
   serial_thread.join();
   vm->reset();
   Log("vm '%s': worker exiting", name);
