@@ -233,7 +233,7 @@ TEST_F(DmVspTest, FirstRequestWaitsForTheConfiguredDelay) {
   sink_.sent.clear();
   ASSERT_TRUE(vsp_->SetTargetPages(kStartup - 16384).ok());
   clock_.Advance(absl::Seconds(49));
-  vsp_->Poll();
+  EXPECT_EQ(vsp_->Poll(), clock_.Now() + absl::Seconds(1)) << "the delay's end is the deadline";
   EXPECT_TRUE(sink_.sent.empty());
   clock_.Advance(absl::Seconds(1));
   vsp_->Poll();
@@ -439,9 +439,9 @@ TEST_F(DmVspTest, HotAddResponseClaimingTooManyPagesIsClamped) {
 TEST_F(DmVspTest, TimeoutMarksGuestUnresponsiveAndLateReplyIsUnexpected) {
   Activate();
   ASSERT_TRUE(vsp_->SetTargetPages(kStartup - 16384).ok());
-  vsp_->Poll();
+  EXPECT_EQ(vsp_->Poll(), clock_.Now() + absl::Seconds(10)) << "the transaction's deadline";
   clock_.Advance(absl::Seconds(11));
-  vsp_->Poll();
+  EXPECT_EQ(vsp_->Poll(), absl::InfiniteFuture()) << "nothing timed once it timed out";
   auto st = vsp_->Status();
   EXPECT_EQ(st.state, DmState::kUnresponsive);
   EXPECT_EQ(st.outstanding, DmTransaction::kNone);

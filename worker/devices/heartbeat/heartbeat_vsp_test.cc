@@ -237,6 +237,28 @@ TEST(HeartbeatVsp, NoContactOkThenLost) {
   EXPECT_EQ(static_cast<int>(HeartbeatState::kLostCommunication), 13);  // proto value
 }
 
+// Poll returns when it next has work, so the host thread can sleep until then:
+// the next request, or the moment silence becomes lost contact if earlier.
+TEST(HeartbeatVsp, PollReturnsTheNextRequestOrTheLostContactTime) {
+  FakeClock clock;
+  EventLog events;
+  Sink sink;
+  HeartbeatOptions o;
+  o.interval = absl::Seconds(10);  // longer than lost_after (5 s)
+  HeartbeatVsp hb(&clock, &events, o);
+  EXPECT_EQ(hb.Poll(), absl::InfiniteFuture()) << "channel closed";
+  OpenAndNegotiate(hb, sink);
+  const absl::Time t0 = clock.Now();
+  EXPECT_EQ(hb.Poll(), t0 + absl::Seconds(10));  // sent the first heartbeat; not contacted yet
+  ASSERT_TRUE(hb.OnPacket(VM_PKT_DATA_INBAND, Answer(sink.sent.back())).ok());
+  EXPECT_EQ(hb.Poll(), t0 + absl::Seconds(5) + absl::Milliseconds(1));  // lost after 5 s
+  clock.Advance(absl::Seconds(6));
+  EXPECT_EQ(hb.Poll(), t0 + absl::Seconds(10)) << "lost already: only the next request";
+  EXPECT_EQ(hb.Status().state, HeartbeatState::kLostCommunication);
+  hb.OnClose();
+  EXPECT_EQ(hb.Poll(), absl::InfiniteFuture());
+}
+
 TEST(HeartbeatVsp, BadAnswersAreCountedNotTrusted) {
   FakeClock clock;
   EventLog events;
