@@ -217,6 +217,11 @@ class GrpcWorkerFactory : public WorkerFactory {
     args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 10);
     args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 10);
     args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
+    // No bandwidth-delay-product probing: it pings the worker after the data
+    // it sends (the status stream, once a second), which only sizes windows
+    // for bulk transfers; on a unix socket with small messages each ping was
+    // a wake-up of both processes.
+    args.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
     auto channel = grpc::CreateCustomChannel("unix:" + record.socket_path,
                                              grpc::InsecureChannelCredentials(), args);
     auto control = std::make_unique<GrpcWorkerControl>(record.vm_id, channel, options_.call_timeout,
