@@ -6,7 +6,6 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
-#include <thread>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
@@ -21,6 +20,7 @@
 #include "grpcpp/security/credentials.h"
 #include "hv/worker/v1/worker.grpc.pb.h"
 #include "vmms/launcher/process.h"
+#include "vmms/launcher/status_stream.h"
 #include "vmms/launcher/worker_status_conversion.h"
 
 namespace hv::vmms {
@@ -36,7 +36,7 @@ std::string ReadFileOrEmpty(const fs::path& p) {
 
 std::string Tail(const std::string& s, size_t n) { return s.size() > n ? s.substr(s.size() - n) : s; }
 
-// One worker's control channel plus the thread that reads its status stream.
+// One worker's control channel plus the reader of its status stream.
 class GrpcWorkerControl : public WorkerControl {
  public:
   GrpcWorkerControl(std::string vm_id, std::shared_ptr<grpc::Channel> channel,
@@ -44,20 +44,15 @@ class GrpcWorkerControl : public WorkerControl {
       : vm_id_(std::move(vm_id)),
         stub_(wv1::Worker::NewStub(channel)),
         call_timeout_(call_timeout),
-        callbacks_(std::move(callbacks)) {}
+        callbacks_(std::move(callbacks)),
+        status_(stub_.get(), [this](const wv1::StatusReport& report) {
+          if (callbacks_.on_status) callbacks_.on_status(vm_id_, FromProto(report));
+        }) {}
 
-  ~GrpcWorkerControl() override {
-    {
-      absl::MutexLock lock(&mu_);
-      stopping_ = true;
-      if (watch_ctx_) watch_ctx_->TryCancel();
-    }
-    if (watcher_.joinable()) watcher_.join();
-  }
+  // Waits until no status callback runs (StatusStream::Stop).
+  ~GrpcWorkerControl() override { status_.Stop(); }
 
-  void StartWatching() {
-    watcher_ = std::thread([this] { WatchLoop(); });
-  }
+  void StartWatching() { status_.Start(); }
 
   absl::Status Pause() override { return Unary(&wv1::Worker::Stub::Pause, wv1::PauseRequest{}, 1); }
   absl::Status Resume() override { return Unary(&wv1::Worker::Stub::Resume, wv1::ResumeRequest{}, 1); }
@@ -104,37 +99,11 @@ class GrpcWorkerControl : public WorkerControl {
     return ToAbslStatus((stub_.get()->*method)(&ctx, request, &response));
   }
 
-  void WatchLoop() {
-    while (true) {
-      auto ctx = std::make_shared<grpc::ClientContext>();
-      {
-        absl::MutexLock lock(&mu_);
-        if (stopping_) return;
-        watch_ctx_ = ctx;
-      }
-      std::unique_ptr<grpc::ClientReader<wv1::StatusReport>> reader =
-          stub_->WatchStatus(ctx.get(), wv1::WatchStatusRequest{});
-      wv1::StatusReport report;
-      while (reader->Read(&report)) {
-        if (callbacks_.on_status) callbacks_.on_status(vm_id_, FromProto(report));
-      }
-      reader->Finish().ok();
-      // The stream ends when the worker exits (the process watcher reports
-      // that) or on a transient error: retry after a pause until stopped.
-      absl::MutexLock lock(&mu_);
-      watch_ctx_.reset();
-      if (mu_.AwaitWithTimeout(absl::Condition(&stopping_), absl::Milliseconds(200))) return;
-    }
-  }
-
   const std::string vm_id_;
   std::unique_ptr<wv1::Worker::Stub> stub_;
   const absl::Duration call_timeout_;
   const WorkerCallbacks callbacks_;
-  absl::Mutex mu_;
-  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
-  std::shared_ptr<grpc::ClientContext> watch_ctx_ ABSL_GUARDED_BY(mu_);
-  std::thread watcher_;
+  StatusStream status_;  // last: stopped before the rest goes
 };
 
 class GrpcWorkerFactory : public WorkerFactory {
