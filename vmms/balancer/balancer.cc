@@ -145,4 +145,9 @@ BalancerPlan Balancer::Balance(const std::vector<BalancerVm>& vms,
   return plan;
 }
 
+absl::Time NextBalancerRound(absl::Time scheduled, absl::Time now, absl::Duration interval) {
+  const absl::Time next = scheduled + interval;
+  return next > now ? next : now;
+}
+
 }  // namespace hv::vmms

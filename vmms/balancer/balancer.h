@@ -23,6 +23,8 @@
 #include <string>
 #include <vector>
 
+#include "absl/time/time.h"
+
 namespace hv::vmms {
 
 // One VM as the balancer sees it in one round. All sizes in MiB.
@@ -113,6 +115,14 @@ class Balancer {
 // Pressure as Hyper-V defines it, in percent, rounded to nearest; 0 when
 // nothing is assigned.
 uint32_t PressurePercent(uint64_t committed_mib, uint64_t assigned_mib);
+
+// The balancer's fixed-rate schedule: when the round after the one scheduled
+// for `scheduled` starts, given the time `now` at which that round finished.
+// Rounds start every `interval` from the first, so neither a round's duration
+// nor the loop's wake-up latency stretches the period; a round that overran a
+// whole interval is followed at once by the next, and the missed rounds are
+// skipped (no burst to catch up).
+absl::Time NextBalancerRound(absl::Time scheduled, absl::Time now, absl::Duration interval);
 
 }  // namespace hv::vmms
 

@@ -199,5 +199,19 @@ TEST(Balancer, PlanReportsAvailableAndAveragePressure) {
   EXPECT_EQ(plan.available_mib, 4096u - plan.assigned_total_mib);
 }
 
+TEST(NextBalancerRound, KeepsAFixedRateWhateverTheRoundTook) {
+  const absl::Time t0 = absl::FromUnixSeconds(1000);
+  const absl::Duration second = absl::Seconds(1);
+  // A 4 ms round, then a late wake-up: the next starts 1 s after the last was
+  // scheduled, not 1 s after it finished.
+  EXPECT_EQ(NextBalancerRound(t0, t0 + absl::Milliseconds(4), second), t0 + second);
+  EXPECT_EQ(NextBalancerRound(t0 + second, t0 + second + absl::Milliseconds(120), second),
+            t0 + 2 * second);
+  // A round that overran its interval: the next at once, and no catch-up burst.
+  const absl::Time late = t0 + absl::Milliseconds(3500);
+  EXPECT_EQ(NextBalancerRound(t0, late, second), late);
+  EXPECT_EQ(NextBalancerRound(late, late + absl::Milliseconds(2), second), late + second);
+}
+
 }  // namespace
 }  // namespace hv::vmms

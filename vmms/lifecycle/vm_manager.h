@@ -56,8 +56,9 @@ struct VmManagerOptions {
   std::string state_dir;
   // Memory the balancer may hand to VMs, MiB (host budget minus reserve). Required.
   uint64_t budget_mib = 0;
-  // Balancing interval. Default 1 s (Hyper-V's rate). Zero disables the loop
-  // (tests call BalanceOnce()).
+  // Balancing interval: rounds start at this fixed rate (NextBalancerRound).
+  // Default 1 s (Hyper-V's rate). Zero disables the loop (tests call
+  // BalanceOnce()).
   absl::Duration balancer_interval = absl::Seconds(1);
   // Cooperative shutdown wait before a hard power-off. Default 10 s.
   absl::Duration shutdown_timeout = absl::Seconds(10);

@@ -134,12 +134,14 @@ BalancerPlan VmManager::LastPlan() const {
 }
 
 void VmManager::BalancerLoop() {
+  absl::Time scheduled = absl::Now();
   absl::MutexLock lock(&loop_mu_);
   while (!loop_stop_) {
     loop_mu_.Unlock();
     BalanceOnce();
     loop_mu_.Lock();
-    loop_mu_.AwaitWithTimeout(absl::Condition(&loop_stop_), options_.balancer_interval);
+    scheduled = NextBalancerRound(scheduled, absl::Now(), options_.balancer_interval);
+    loop_mu_.AwaitWithDeadline(absl::Condition(&loop_stop_), scheduled);
   }
 }
 
