@@ -49,6 +49,12 @@ class VmbusHostTest : public ::testing::Test {
   void TearDown() override {
     if (host_) host_->Stop();
   }
+  // A new, not yet started host with `o` and no devices.
+  void ReplaceHost(const VmbusHostOptions& o) {
+    host_->Stop();
+    host_.reset();
+    host_ = std::make_unique<VmbusHost>(partition_.get(), &dispatcher_, &events_, &clock_, nullptr, o);
+  }
 
   // Fast HvSignalEvent: RDX = {connection_id u32, flag_number u16, rsvd u16}.
   uint16_t SignalFast(uint32_t connection_id) {
@@ -133,12 +139,10 @@ TEST_F(VmbusHostTest, SignalEventInputOutsideRamIsInvalidParameter) {
 // workload command) must still run the device polls at once. With both
 // intervals an hour, only Kick can produce the passes waited for here.
 TEST_F(VmbusHostTest, KickRunsAPollPassOfAnIdleHost) {
-  host_->Stop();
-  host_.reset();
   VmbusHostOptions o;
   o.poll_interval = absl::Hours(1);
   o.idle_poll_interval = absl::Hours(1);
-  host_ = std::make_unique<VmbusHost>(partition_.get(), &dispatcher_, &events_, &clock_, nullptr, o);
+  ReplaceHost(o);
   std::atomic<int> polls{0};
   ASSERT_TRUE(host_->AddDevice({{0xC}}, {{1}}, &device_a_, [&polls] {
                      ++polls;
@@ -161,12 +165,10 @@ TEST_F(VmbusHostTest, KickRunsAPollPassOfAnIdleHost) {
 // heartbeat, a transaction timeout) fires on time with no wake and a long idle
 // interval, and a device with nothing timed is not polled again.
 TEST_F(VmbusHostTest, DeviceDeadlinesBoundTheIdleWait) {
-  host_->Stop();
-  host_.reset();
   VmbusHostOptions o;
   o.poll_interval = absl::Milliseconds(1);
   o.idle_poll_interval = absl::Hours(1);
-  host_ = std::make_unique<VmbusHost>(partition_.get(), &dispatcher_, &events_, &clock_, nullptr, o);
+  ReplaceHost(o);
   absl::Mutex mu;
   std::vector<absl::Time> passes;
   int timed = 3;  // the device asks for three passes 50 ms apart, then none
