@@ -60,14 +60,31 @@ std::string ApiTable(const ScaleReport& r) {
   return s;
 }
 
+// The goals "at 500 VMs" are judged at the 500-VM level (the largest level
+// if the run did not reach 500: then they are not met); the goals without an
+// N are judged at every level, by the worst.
 std::string GoalsTable(const ScaleReport& r) {
   if (r.levels.empty()) return "";
-  const LevelResult& top = r.levels.back();
   const LevelResult& first = r.levels.front();
+  const LevelResult* at500 = &r.levels.back();
+  for (const LevelResult& l : r.levels) {
+    if (l.vms == 500) at500 = &l;
+  }
   double best_rate = 0;
-  for (const LevelResult& l : r.levels) best_rate = std::max(best_rate, l.starts_per_second);
-  const std::string at = absl::StrCat(" (at ", top.vms, " VMs)");
+  const LevelResult* worst_overhead = &first;
+  const LevelResult* worst_get = &first;
+  for (const LevelResult& l : r.levels) {
+    best_rate = std::max(best_rate, l.starts_per_second);
+    if (l.worker_overhead_mib.p50 > worst_overhead->worker_overhead_mib.p50) worst_overhead = &l;
+    if (Ratio(l.get_instance_us.p50, l.health_us.p50) >
+        Ratio(worst_get->get_instance_us.p50, worst_get->health_us.p50)) {
+      worst_get = &l;
+    }
+  }
+  auto at = [](const LevelResult& l) { return absl::StrCat(" (at ", l.vms, " VMs)"); };
+  const std::string worst = absl::StrCat(" (worst of ", r.levels.size(), " levels: at ");
   const bool reached = r.max_vms_within_limits >= 500;
+  const double get_ratio = Ratio(worst_get->get_instance_us.p50, worst_get->health_us.p50);
   std::string s = "| goal | figure | verdict |\n|---|---|---|\n";
   absl::StrAppend(&s, "| ≥ 500 concurrent DM VMs, each reporting every second, balancer on its interval | ",
                   r.max_vms_within_limits, " VMs within limits", r.stop_reason.empty() ? "" : "; stopped: " + r.stop_reason,
@@ -76,15 +93,15 @@ std::string GoalsTable(const ScaleReport& r) {
                   first.vms, " VMs; ", F(Ratio(first.probe_first_dm_ms.p50, r.fork_exec_ms.p50), 0),
                   "× fork+exec) | ", Goal(first.probe_first_dm_ms.p50 <= 25), " |\n");
   absl::StrAppend(&s, "| ≥ 100 starts/s | ", F(best_rate), " starts/s (best batch) | ", Goal(best_rate >= 100), " |\n");
-  absl::StrAppend(&s, "| worker overhead ≤ 5 MiB PSS | ", F(top.worker_overhead_mib.p50, 2), " MiB p50", at, " | ",
-                  Goal(top.worker_overhead_mib.p50 <= 5), " |\n");
-  absl::StrAppend(&s, "| balancer round at 500 VMs ≤ 5 ms | ", F(top.balancer_round_mean_ms, 2), " ms mean", at,
-                  " | ", Goal(top.vms >= 500 && top.balancer_round_mean_ms <= 5), " |\n");
-  absl::StrAppend(&s, "| CIM GetInstance p50 ≤ 1.5× empty gRPC call | ",
-                  F(Ratio(top.get_instance_us.p50, top.health_us.p50), 2), "×", at, " | ",
-                  Goal(Ratio(top.get_instance_us.p50, top.health_us.p50) <= 1.5), " |\n");
-  absl::StrAppend(&s, "| scrape ≤ 20 ms at 500 VMs | ", F(top.scrape_ms.p50, 2), " ms p50", at, " | ",
-                  Goal(top.vms >= 500 && top.scrape_ms.p50 <= 20), " |\n");
+  absl::StrAppend(&s, "| worker overhead ≤ 5 MiB PSS | ", F(worst_overhead->worker_overhead_mib.p50, 2),
+                  " MiB p50", worst, worst_overhead->vms, " VMs) | ",
+                  Goal(worst_overhead->worker_overhead_mib.p50 <= 5), " |\n");
+  absl::StrAppend(&s, "| balancer round at 500 VMs ≤ 5 ms | ", F(at500->balancer_round_mean_ms, 2), " ms mean",
+                  at(*at500), " | ", Goal(at500->vms >= 500 && at500->balancer_round_mean_ms <= 5), " |\n");
+  absl::StrAppend(&s, "| CIM GetInstance p50 ≤ 1.5× empty gRPC call | ", F(get_ratio, 2), "×", worst,
+                  worst_get->vms, " VMs) | ", Goal(get_ratio <= 1.5), " |\n");
+  absl::StrAppend(&s, "| scrape ≤ 20 ms at 500 VMs | ", F(at500->scrape_ms.p50, 2), " ms p50", at(*at500), " | ",
+                  Goal(at500->vms >= 500 && at500->scrape_ms.p50 <= 20), " |\n");
   return s;
 }
 
