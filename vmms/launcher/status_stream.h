@@ -1,8 +1,8 @@
 // StatusStream: vmms's reader of one worker's WatchStatus stream, on gRPC's
 // callback API. It has no thread of its own: gRPC's few callback threads run
-// every stream of every worker, and a report costs one wake-up of one of them
-// (a blocking reader thread per worker woke ~4 times per report, and 500
-// workers meant 500 threads).
+// every stream of every worker (a blocking reader thread per worker meant 500
+// threads at 500 VMs; vmms's wake-ups went from 8.2 to 6.2-6.6 per VM per
+// second, tests/bench/scale/wakeups.sh 20 30, docs/scale finding 8).
 //
 // When the stream ends while not stopped (the worker is shutting down, or a
 // transient error) it is opened again after `retry_delay`; the worker's exit
