@@ -3,12 +3,10 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "counters/absl_view.h"
 
 namespace hv::counters {
 namespace {
-
-// absl here is built with its own string_view (ABSL_OPTION_USE_STD_STRING_VIEW 0).
-absl::string_view Av(std::string_view s) { return absl::string_view(s.data(), s.size()); }
 
 // Well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF) without control
 // characters. Names become Prometheus label values: one malformed name would
@@ -52,15 +50,16 @@ CounterRegistry::CounterRegistry(CounterRegistryOptions options) : options_(opti
 
 absl::Status CounterRegistry::CheckName(std::string_view kind, std::string_view name) const {
   if (name.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(Av(kind), " '': counter instance needs a name"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(AbslView(kind), " '': counter instance needs a name"));
   }
   if (name.size() > options_.max_name_bytes) {
-    return absl::InvalidArgumentError(absl::StrCat(Av(kind), " '", Av(name.substr(0, 32)),
-                                                   "...': Av(name) longer than ",
-                                                   options_.max_name_bytes, " bytes"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(AbslView(kind), " '", AbslView(name.substr(0, 32)), "...': name longer than ",
+                     options_.max_name_bytes, " bytes"));
   }
   if (!IsPrintableUtf8(name)) {
-    return absl::InvalidArgumentError(absl::StrCat(Av(kind), " name is not printable UTF-8 (",
+    return absl::InvalidArgumentError(absl::StrCat(AbslView(kind), " name is not printable UTF-8 (",
                                                    name.size(), " bytes): not usable as a label"));
   }
   return absl::OkStatus();
@@ -70,12 +69,13 @@ absl::Status CounterRegistry::AddVm(std::string_view name) {
   if (absl::Status s = CheckName("vm", name); !s.ok()) return s;
   absl::MutexLock lock(&mu_);
   if (vms_.size() >= options_.max_vms) {
-    return absl::ResourceExhaustedError(
-        absl::StrCat("vm '", Av(name), "': counter registry is full (", options_.max_vms, " VMs)"));
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "vm '", AbslView(name), "': counter registry is full (", options_.max_vms, " VMs)"));
   }
   auto [it, inserted] = vms_.try_emplace(std::string(name), options_.pressure_window);
   if (!inserted) {
-    return absl::AlreadyExistsError(absl::StrCat("vm '", Av(name), "': counter instance exists"));
+    return absl::AlreadyExistsError(
+        absl::StrCat("vm '", AbslView(name), "': counter instance exists"));
   }
   return absl::OkStatus();
 }
@@ -84,7 +84,8 @@ absl::Status CounterRegistry::RemoveVm(std::string_view name) {
   absl::MutexLock lock(&mu_);
   auto it = vms_.find(name);
   if (it == vms_.end()) {
-    return absl::NotFoundError(absl::StrCat("vm '", Av(name), "': no counter instance to remove"));
+    return absl::NotFoundError(
+        absl::StrCat("vm '", AbslView(name), "': no counter instance to remove"));
   }
   vms_.erase(it);
   return absl::OkStatus();
@@ -94,12 +95,13 @@ absl::Status CounterRegistry::UpdateVm(std::string_view name, const VmSample& sa
   absl::MutexLock lock(&mu_);
   auto it = vms_.find(name);
   if (it == vms_.end()) {
-    return absl::NotFoundError(absl::StrCat("vm '", Av(name), "': no counter instance to update"));
+    return absl::NotFoundError(
+        absl::StrCat("vm '", AbslView(name), "': no counter instance to update"));
   }
   Entry<VmCounterValues>& e = it->second;
   if (e.current != nullptr && sample.time < e.current->time) {
     return absl::FailedPreconditionError(
-        absl::StrCat("vm '", Av(name), "': sample at ", absl::FormatTime(sample.time),
+        absl::StrCat("vm '", AbslView(name), "': sample at ", absl::FormatTime(sample.time),
                      " is older than the last one at ", absl::FormatTime(e.current->time)));
   }
   if (std::optional<PressureReading> r = VmPressureReading(sample)) e.window.Add(*r);
@@ -115,7 +117,7 @@ absl::Status CounterRegistry::AddBalancer(std::string_view name) {
   auto [it, inserted] = balancers_.try_emplace(std::string(name), options_.pressure_window);
   if (!inserted) {
     return absl::AlreadyExistsError(
-        absl::StrCat("balancer '", Av(name), "': counter instance exists"));
+        absl::StrCat("balancer '", AbslView(name), "': counter instance exists"));
   }
   return absl::OkStatus();
 }
@@ -125,7 +127,7 @@ absl::Status CounterRegistry::RemoveBalancer(std::string_view name) {
   auto it = balancers_.find(name);
   if (it == balancers_.end()) {
     return absl::NotFoundError(
-        absl::StrCat("balancer '", Av(name), "': no counter instance to remove"));
+        absl::StrCat("balancer '", AbslView(name), "': no counter instance to remove"));
   }
   balancers_.erase(it);
   return absl::OkStatus();
@@ -136,12 +138,12 @@ absl::Status CounterRegistry::UpdateBalancer(std::string_view name, const Balanc
   auto it = balancers_.find(name);
   if (it == balancers_.end()) {
     return absl::NotFoundError(
-        absl::StrCat("balancer '", Av(name), "': no counter instance to update"));
+        absl::StrCat("balancer '", AbslView(name), "': no counter instance to update"));
   }
   Entry<BalancerCounterValues>& e = it->second;
   if (e.current != nullptr && sample.time < e.current->time) {
     return absl::FailedPreconditionError(
-        absl::StrCat("balancer '", Av(name), "': sample at ", absl::FormatTime(sample.time),
+        absl::StrCat("balancer '", AbslView(name), "': sample at ", absl::FormatTime(sample.time),
                      " is older than the last one at ", absl::FormatTime(e.current->time)));
   }
   e.window.Add(BalancerPressureReading(sample));

@@ -6,13 +6,14 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "counters/testing/test_samples.h"
 #include "gtest/gtest.h"
 
 namespace hv::counters {
 namespace {
 
-constexpr uint64_t kMiB = 1 << 20;
-const absl::Time kT0 = absl::FromUnixSeconds(1'700'000'000);
+using testing::kMiB;
+using testing::kT0;
 
 VmSample Sample(int second, uint64_t physical_mb, uint64_t committed_mb) {
   VmSample s;

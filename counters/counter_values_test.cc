@@ -1,12 +1,13 @@
 #include "counters/counter_values.h"
 
+#include "counters/testing/test_samples.h"
 #include "gtest/gtest.h"
 
 namespace hv::counters {
 namespace {
 
-constexpr uint64_t kMiB = 1 << 20;
-const absl::Time kT0 = absl::FromUnixSeconds(1'700'000'000);
+using testing::kMiB;
+using testing::kT0;
 
 TEST(PressurePercent, CommittedOverAssigned) {
   EXPECT_EQ(PressurePercent(415 * kMiB, 500 * kMiB), 83u);

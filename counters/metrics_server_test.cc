@@ -18,26 +18,25 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "counters/testing/loopback_http.h"
+#include "counters/testing/test_samples.h"
 #include "gtest/gtest.h"
 
 namespace hv::counters {
 namespace {
 
+using testing::HasLine;
 using testing::HttpGet;
 using testing::HttpResponse;
+using testing::kMiB;
+using testing::kT0;
+using testing::Web1Sample;
 
-constexpr uint64_t kMiB = 1 << 20;
-const absl::Time kT0 = absl::FromUnixSeconds(1'700'000'000);
 constexpr char kVmPrefix[] = "windows_hyperv_dynamic_memory_vm_";
 
 MetricsServerOptions TestOptions() {
   MetricsServerOptions o;
   o.port = 0;
   return o;
-}
-
-bool HasLine(const std::string& text, const std::string& line) {
-  return ("\n" + text).find("\n" + line + "\n") != std::string::npos;
 }
 
 std::string Scrape(int port) {
@@ -69,25 +68,11 @@ VmSeries ParseVmSeries(const std::string& text) {
   return out;
 }
 
-VmSample Web1() {
-  VmSample s;
-  s.time = kT0;
-  s.physical_bytes = 512 * kMiB;
-  s.guest_visible_bytes = 1024 * kMiB;
-  s.committed_bytes = 425 * kMiB;  // 83 %
-  s.guest_available_bytes = 87 * kMiB;
-  s.added_bytes_total = 640 * kMiB;
-  s.removed_bytes_total = 128 * kMiB;
-  s.add_operations_total = 5;
-  s.remove_operations_total = 2;
-  return s;
-}
-
 TEST(MetricsServer, ScrapeOverLoopbackHasExactNamesLabelsAndConversions) {
   CounterRegistry reg;
   ProcessMetrics process;
   ASSERT_TRUE(reg.AddVm("web1").ok());
-  ASSERT_TRUE(reg.UpdateVm("web1", Web1()).ok());
+  ASSERT_TRUE(reg.UpdateVm("web1", Web1Sample()).ok());
   ASSERT_TRUE(reg.AddBalancer("node0").ok());
   ASSERT_TRUE(reg.UpdateBalancer("node0", {.time = kT0,
                                            .available_bytes = 2048 * kMiB,
@@ -145,7 +130,7 @@ TEST(MetricsServer, ScrapeOverLoopbackHasExactNamesLabelsAndConversions) {
 TEST(MetricsServer, GzipScrapeAsPrometheusSendsIt) {
   CounterRegistry reg;
   ASSERT_TRUE(reg.AddVm("web1").ok());
-  ASSERT_TRUE(reg.UpdateVm("web1", Web1()).ok());
+  ASSERT_TRUE(reg.UpdateVm("web1", Web1Sample()).ok());
   auto server = MetricsServer::Start(TestOptions(), &reg, nullptr);
   ASSERT_TRUE(server.ok()) << server.status();
   absl::StatusOr<HttpResponse> r =
@@ -191,7 +176,7 @@ TEST(MetricsServer, PromtoolAcceptsTheExposition) {
   CounterRegistry reg;
   ProcessMetrics process;
   ASSERT_TRUE(reg.AddVm("web1").ok());
-  ASSERT_TRUE(reg.UpdateVm("web1", Web1()).ok());
+  ASSERT_TRUE(reg.UpdateVm("web1", Web1Sample()).ok());
   ASSERT_TRUE(reg.AddBalancer("node0").ok());
   ASSERT_TRUE(reg.UpdateBalancer("node0", {.time = kT0}).ok());
   VmStateCount states[] = {{"Running", 1}};
@@ -217,7 +202,7 @@ TEST(MetricsServer, RemovedVmSeriesDisappear) {
   CounterRegistry reg;
   for (const char* n : {"keep", "gone"}) {
     ASSERT_TRUE(reg.AddVm(n).ok());
-    ASSERT_TRUE(reg.UpdateVm(n, Web1()).ok());
+    ASSERT_TRUE(reg.UpdateVm(n, Web1Sample()).ok());
   }
   auto server = MetricsServer::Start(TestOptions(), &reg, nullptr);
   ASSERT_TRUE(server.ok()) << server.status();
@@ -370,7 +355,7 @@ TEST(MetricsServer, StopDuringScrapes) {
   CounterRegistry reg;
   for (int i = 0; i < 200; ++i) {
     ASSERT_TRUE(reg.AddVm(absl::StrCat("vm", i)).ok());
-    ASSERT_TRUE(reg.UpdateVm(absl::StrCat("vm", i), Web1()).ok());
+    ASSERT_TRUE(reg.UpdateVm(absl::StrCat("vm", i), Web1Sample()).ok());
   }
   auto server = MetricsServer::Start(TestOptions(), &reg, nullptr);
   ASSERT_TRUE(server.ok()) << server.status();
@@ -403,7 +388,7 @@ TEST(MetricsServer, StopDuringScrapes) {
 TEST(MetricsServer, ConcurrentScrapesAreBoundedAndExcessWaits) {
   CounterRegistry reg;
   ASSERT_TRUE(reg.AddVm("web1").ok());
-  ASSERT_TRUE(reg.UpdateVm("web1", Web1()).ok());
+  ASSERT_TRUE(reg.UpdateVm("web1", Web1Sample()).ok());
   MetricsServerOptions o = TestOptions();
   o.max_concurrent_scrapes = 2;
   o.request_timeout = absl::Seconds(60);

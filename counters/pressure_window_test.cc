@@ -2,12 +2,13 @@
 
 #include <vector>
 
+#include "counters/testing/test_samples.h"
 #include "gtest/gtest.h"
 
 namespace hv::counters {
 namespace {
 
-const absl::Time kT0 = absl::FromUnixSeconds(1'700'000'000);
+using testing::kT0;
 
 PressureReading At(int seconds, uint32_t percent) {
   return {kT0 + absl::Seconds(seconds), percent};

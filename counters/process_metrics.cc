@@ -7,6 +7,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "counters/absl_view.h"
 #include "prometheus/counter.h"
 #include "prometheus/family.h"
 #include "prometheus/gauge.h"
@@ -16,8 +17,6 @@
 
 namespace hv::counters {
 namespace {
-
-absl::string_view Av(std::string_view s) { return absl::string_view(s.data(), s.size()); }
 
 bool IsLabelValue(std::string_view s, size_t max, bool allow_upper_and_dash) {
   if (s.empty() || s.size() > max) return false;
@@ -124,11 +123,11 @@ absl::Status ProcessMetrics::SetVmsByState(absl::Span<const VmStateCount> counts
   for (const VmStateCount& c : counts) {
     if (!IsLabelValue(c.state, 32, /*allow_upper_and_dash=*/true)) {
       return absl::InvalidArgumentError(
-          absl::StrCat("vm state '", Av(c.state), "': not a valid state label"));
+          absl::StrCat("vm state '", AbslView(c.state), "': not a valid state label"));
     }
     if (c.count < 0) {
       return absl::InvalidArgumentError(
-          absl::StrCat("vm state '", Av(c.state), "': negative count ", c.count));
+          absl::StrCat("vm state '", AbslView(c.state), "': negative count ", c.count));
     }
   }
   absl::MutexLock lock(&impl_->states_mu);
@@ -159,8 +158,9 @@ void ProcessMetrics::RecordWorkerRestart() { impl_->worker_restarts.Increment();
 absl::Status ProcessMetrics::RecordGuestMisbehaviour(std::string_view device,
                                                      std::string_view kind) {
   if (!IsLabelValue(device, 32, false) || !IsLabelValue(kind, 32, false)) {
-    return absl::InvalidArgumentError(absl::StrCat("guest misbehaviour '", Av(device), "/",
-                                                   Av(kind), "': not a valid device/kind label"));
+    return absl::InvalidArgumentError(absl::StrCat("guest misbehaviour '", AbslView(device), "/",
+                                                   AbslView(kind),
+                                                   "': not a valid device/kind label"));
   }
   impl_->misbehaviour.Add({{"device", std::string(device)}, {"kind", std::string(kind)}})
       .Increment();
@@ -170,8 +170,8 @@ absl::Status ProcessMetrics::RecordGuestMisbehaviour(std::string_view device,
 absl::Status ProcessMetrics::RecordGrpcRequest(std::string_view method, absl::StatusCode code,
                                                absl::Duration latency) {
   if (!IsMethodName(method)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("grpc method '", Av(method.substr(0, 64)), "': not a valid method label"));
+    return absl::InvalidArgumentError(absl::StrCat("grpc method '", AbslView(method.substr(0, 64)),
+                                                   "': not a valid method label"));
   }
   const std::string m(method);
   impl_->grpc_requests.Add({{"method", m}, {"code", absl::StatusCodeToString(code)}}).Increment();

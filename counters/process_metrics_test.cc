@@ -2,14 +2,13 @@
 
 #include <string>
 
+#include "counters/testing/test_samples.h"
 #include "gtest/gtest.h"
 
 namespace hv::counters {
 namespace {
 
-bool HasLine(const std::string& text, const std::string& line) {
-  return ("\n" + text).find("\n" + line + "\n") != std::string::npos;
-}
+using testing::HasLine;
 
 TEST(ProcessMetrics, JobResultsAreCimJobStates) {
   EXPECT_EQ(static_cast<int>(JobResult::kCompleted), 7);

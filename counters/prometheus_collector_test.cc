@@ -4,35 +4,20 @@
 #include <string>
 
 #include "counters/perf_data.h"
+#include "counters/testing/test_samples.h"
 #include "gtest/gtest.h"
 #include "prometheus/text_serializer.h"
 
 namespace hv::counters {
 namespace {
 
-constexpr uint64_t kMiB = 1 << 20;
-const absl::Time kT0 = absl::FromUnixSeconds(1'700'000'000);
+using testing::HasLine;
+using testing::kMiB;
+using testing::kT0;
+using testing::Web1Sample;
 
 std::string Render(const DynamicMemoryCollector& c) {
   return prometheus::TextSerializer().Serialize(c.Collect());
-}
-
-bool HasLine(const std::string& text, const std::string& line) {
-  return ("\n" + text).find("\n" + line + "\n") != std::string::npos;
-}
-
-VmSample Web1() {
-  VmSample s;
-  s.time = kT0;
-  s.physical_bytes = 512 * kMiB;
-  s.guest_visible_bytes = 1024 * kMiB;
-  s.committed_bytes = 425 * kMiB;  // 83 % of 512 MB (83.01)
-  s.guest_available_bytes = 87 * kMiB;
-  s.added_bytes_total = 640 * kMiB;
-  s.removed_bytes_total = 128 * kMiB;
-  s.add_operations_total = 5;
-  s.remove_operations_total = 2;
-  return s;
 }
 
 TEST(DynamicMemoryCollector, EmptyRegistryHasNoFamilies) {
@@ -45,7 +30,7 @@ TEST(DynamicMemoryCollector, EmptyRegistryHasNoFamilies) {
 TEST(DynamicMemoryCollector, VmSeriesUnderWindowsExporterNames) {
   CounterRegistry reg;
   ASSERT_TRUE(reg.AddVm("web1").ok());
-  ASSERT_TRUE(reg.UpdateVm("web1", Web1()).ok());
+  ASSERT_TRUE(reg.UpdateVm("web1", Web1Sample()).ok());
   DynamicMemoryCollector c(&reg);
   const std::string text = Render(c);
   const char* want[] = {
@@ -99,7 +84,7 @@ TEST(DynamicMemoryCollector, RemovedVmHasNoSeries) {
   CounterRegistry reg;
   for (const char* n : {"a", "b"}) {
     ASSERT_TRUE(reg.AddVm(n).ok());
-    ASSERT_TRUE(reg.UpdateVm(n, Web1()).ok());
+    ASSERT_TRUE(reg.UpdateVm(n, Web1Sample()).ok());
   }
   DynamicMemoryCollector c(&reg);
   EXPECT_NE(Render(c).find("vm=\"a\""), std::string::npos);
@@ -114,7 +99,7 @@ TEST(DynamicMemoryCollector, NamesAreEscaped) {
   CounterRegistry reg;
   const std::string name = "web \"1\"\\xy";
   ASSERT_TRUE(reg.AddVm(name).ok());
-  ASSERT_TRUE(reg.UpdateVm(name, Web1()).ok());
+  ASSERT_TRUE(reg.UpdateVm(name, Web1Sample()).ok());
   DynamicMemoryCollector c(&reg);
   EXPECT_TRUE(HasLine(Render(c),
                       "windows_hyperv_dynamic_memory_vm_physical_bytes"
@@ -130,7 +115,7 @@ TEST(DynamicMemoryCollector, CimAndPrometheusAgreeOnOneSnapshot) {
     const std::string name = "vm" + std::to_string(i);
     ASSERT_TRUE(reg.AddVm(name).ok());
     for (int s = 0; s < 3; ++s) {
-      VmSample sample = Web1();
+      VmSample sample = Web1Sample();
       sample.time = kT0 + absl::Seconds(s);
       sample.physical_bytes = (256 + 128 * i) * kMiB;
       sample.committed_bytes = (200 + 10 * s + i) * kMiB;
