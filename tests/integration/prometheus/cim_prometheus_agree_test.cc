@@ -26,6 +26,7 @@
 #include "absl/strings/str_cat.h"
 #include "counters/counter_set.h"
 #include "counters/testing/loopback_http.h"
+#include "counters/testing/test_samples.h"
 #include "gtest/gtest.h"
 #include "tests/integration/cim_grpc/vmms_process.h"
 #include "tests/integration/prometheus/metrics_text.h"
@@ -39,7 +40,7 @@ using counters::CounterSetDef;
 using counters::CounterUnit;
 
 constexpr char kCimv2[] = "root/cimv2";
-constexpr uint64_t kMib = 1ull << 20;
+using counters::testing::kMiB;
 
 struct PerfRead {
   std::vector<pb::CimInstance> vms, balancers;
@@ -81,7 +82,7 @@ int ExpectSameValues(const CounterSetDef& set, const pb::CimInstance& cim, const
     const double scraped = it->second;
     switch (def.unit) {
       case CounterUnit::kMegabytes:  // exact: whole MiB fit a double's 53-bit mantissa
-        EXPECT_EQ(scraped, static_cast<double>(*raw) * kMib) << def.wmi_property << " of " << name;
+        EXPECT_EQ(scraped, static_cast<double>(*raw) * kMiB) << def.wmi_property << " of " << name;
         break;
       case CounterUnit::kPercent:
         EXPECT_NEAR(scraped * 100, static_cast<double>(*raw), 1e-6)

@@ -14,6 +14,7 @@
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
+#include "counters/testing/test_samples.h"
 #include "gtest/gtest.h"
 #include "tests/integration/cim_grpc/vmms_process.h"
 #include "tests/integration/prometheus/prometheus_server.h"
@@ -24,7 +25,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr uint64_t kMib = 1ull << 20;
+using counters::testing::kMiB;
 // Deadline for anything that waits on scrapes, balancer rounds or guest boot:
 // far above the seconds these take on an idle machine.
 constexpr absl::Duration kPatience = absl::Seconds(150);
@@ -96,12 +97,12 @@ class PrometheusScrapeTest : public ::testing::Test {
   void ExpectVmSeries() {
     // (" > 0": the first report of a worker may precede its guest's.)
     double physical = Value("windows_hyperv_dynamic_memory_vm_physical_bytes" + sel_ + " > 0");
-    EXPECT_LE(physical, 512.0 * kMib);
-    EXPECT_EQ(std::fmod(physical, kMib), 0) << "physical memory is whole MiB";
+    EXPECT_LE(physical, 512.0 * kMiB);
+    EXPECT_EQ(std::fmod(physical, kMiB), 0) << "physical memory is whole MiB";
     double visible = Value("windows_hyperv_dynamic_memory_vm_guest_visible_physical_memory_bytes" +
                            sel_ + " > 0");
-    EXPECT_GE(visible, 256.0 * kMib) << "the guest sees at least its startup memory";
-    EXPECT_LE(visible, 512.0 * kMib);
+    EXPECT_GE(visible, 256.0 * kMiB) << "the guest sees at least its startup memory";
+    EXPECT_LE(visible, 512.0 * kMiB);
     auto labelled = prometheus_->Query("windows_hyperv_dynamic_memory_vm_physical_bytes" + sel_);
     ASSERT_TRUE(labelled.ok() && labelled->size() == 1) << Describe(labelled);
     EXPECT_EQ((*labelled)[0].labels.at("vm"), "prom-idle");
@@ -115,7 +116,7 @@ class PrometheusScrapeTest : public ::testing::Test {
     EXPECT_LT((*pressure)[0].value, 5.0) << "pressure is exported as a ratio (percent / 100)";
     double available = Value("windows_hyperv_dynamic_memory_vm_guest_available_bytes" + sel_);
     EXPECT_GT(available, 0);
-    EXPECT_LE(available, 512.0 * kMib);
+    EXPECT_LE(available, 512.0 * kMiB);
   }
 
   void ExpectBalloonSeen() {
@@ -131,11 +132,11 @@ class PrometheusScrapeTest : public ::testing::Test {
     EXPECT_TRUE(ops.ok()) << ops.status();
     auto below = prometheus_->WaitFor(
         absl::StrCat("min_over_time(windows_hyperv_dynamic_memory_vm_physical_bytes", sel_,
-                     "[10m]) < ", 256 * kMib),
+                     "[10m]) < ", 256 * kMiB),
         kPatience, OneSeries);
     EXPECT_TRUE(below.ok()) << below.status() << "\n" << vmms_->Log();
     if (below.ok()) {
-      EXPECT_GE((*below)[0].value, 128.0 * kMib) << "never below the minimum";
+      EXPECT_GE((*below)[0].value, 128.0 * kMiB) << "never below the minimum";
     }
   }
 
@@ -144,7 +145,7 @@ class PrometheusScrapeTest : public ::testing::Test {
     const std::string bsel = "{job=\"vmms\",balancer=\"System\"}";
     double avail = Value("windows_hyperv_dynamic_memory_balancer_available_memory_bytes" + bsel);
     EXPECT_GT(avail, 0);
-    EXPECT_LE(avail, kBudgetMib * double(kMib));
+    EXPECT_LE(avail, kBudgetMib * double(kMiB));
     double sys_pressure =
         Value("windows_hyperv_dynamic_memory_balancer_system_current_pressure_ratio" + bsel);
     EXPECT_GE(sys_pressure, 0);
