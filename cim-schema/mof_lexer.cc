@@ -2,17 +2,14 @@
 
 #include <cmath>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/charconv.h"
 #include "absl/strings/str_cat.h"
+#include "cim-schema/names.h"
 
 namespace hv::cim {
 namespace {
 
-bool IsIdentStart(unsigned char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' || c >= 0x80;
-}
-bool IsIdentChar(unsigned char c) { return IsIdentStart(c) || (c >= '0' && c <= '9'); }
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 int HexVal(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -144,15 +141,15 @@ void MofLexer::Next(MofToken* tok) {
   if (c == '/' && pos_ + 1 < src_.size() && src_[pos_ + 1] == '*') {
     return Fail(tok, pos_, "unterminated comment (expected '*/')");
   }
-  if (IsIdentStart(static_cast<unsigned char>(c))) {
+  if (IsIdentifierStart(c)) {
     size_t b = pos_;
-    while (pos_ < src_.size() && IsIdentChar(static_cast<unsigned char>(src_[pos_]))) ++pos_;
+    while (pos_ < src_.size() && IsIdentifierChar(src_[pos_])) ++pos_;
     tok->kind = MofTok::kIdent;
     tok->text = src_.substr(b, pos_ - b);
     return;
   }
-  if (IsDigit(c) || ((c == '-' || c == '+' || c == '.') && pos_ + 1 < src_.size() &&
-                     (IsDigit(src_[pos_ + 1]) || src_[pos_ + 1] == '.'))) {
+  if (absl::ascii_isdigit(c) || ((c == '-' || c == '+' || c == '.') && pos_ + 1 < src_.size() &&
+                                 (absl::ascii_isdigit(src_[pos_ + 1]) || src_[pos_ + 1] == '.'))) {
     return LexNumber(tok);
   }
   switch (c) {
@@ -160,7 +157,7 @@ void MofLexer::Next(MofToken* tok) {
     case '\'': return LexChar(tok);
     case '$': {
       size_t b = ++pos_;
-      while (pos_ < src_.size() && IsIdentChar(static_cast<unsigned char>(src_[pos_]))) ++pos_;
+      while (pos_ < src_.size() && IsIdentifierChar(src_[pos_])) ++pos_;
       if (pos_ == b) return Fail(tok, b - 1, "expected an alias name after '$'");
       tok->kind = MofTok::kAlias;
       tok->text = src_.substr(b, pos_ - b);
@@ -168,7 +165,7 @@ void MofLexer::Next(MofToken* tok) {
     }
     case '#': {
       size_t b = ++pos_;
-      while (pos_ < src_.size() && IsIdentChar(static_cast<unsigned char>(src_[pos_]))) ++pos_;
+      while (pos_ < src_.size() && IsIdentifierChar(src_[pos_])) ++pos_;
       absl::string_view word = src_.substr(b, pos_ - b);
       if (word.size() != 6 || (word != "pragma" && word != "PRAGMA" && word != "Pragma")) {
         return Fail(tok, b - 1, "expected '#pragma'");
@@ -247,9 +244,9 @@ void MofLexer::LexNumber(MofToken* tok) {
   bool neg = false;
   if (src_[i] == '-' || src_[i] == '+') neg = src_[i++] == '-';
   size_t e = i;
-  while (e < src_.size() && (IsIdentChar(static_cast<unsigned char>(src_[e])) || src_[e] == '.' ||
-                             ((src_[e] == '+' || src_[e] == '-') &&
-                              (src_[e - 1] == 'e' || src_[e - 1] == 'E')))) {
+  while (e < src_.size() &&
+         (IsIdentifierChar(src_[e]) || src_[e] == '.' ||
+          ((src_[e] == '+' || src_[e] == '-') && (src_[e - 1] == 'e' || src_[e - 1] == 'E')))) {
     ++e;
   }
   absl::string_view body = src_.substr(i, e - i);

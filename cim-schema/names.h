@@ -18,6 +18,14 @@ namespace hv::cim {
 // ASCII-only lowering; CIM identifiers are ASCII (DSP0004 IDENTIFIER).
 inline char LowerAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
 
+// DSP0004 IDENTIFIER characters: an identifier starts with an ASCII letter,
+// '_' or any non-ASCII byte (UTF-8 text) and continues with those or a digit.
+inline bool IsIdentifierStart(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' ||
+         static_cast<unsigned char>(c) >= 0x80;
+}
+inline bool IsIdentifierChar(char c) { return IsIdentifierStart(c) || (c >= '0' && c <= '9'); }
+
 // True when a and b are equal ignoring ASCII case.
 bool CiEquals(absl::string_view a, absl::string_view b);
 

@@ -20,5 +20,12 @@ TEST(Names, MapKeepsOriginalCaseAndFindsAnyCase) {
   EXPECT_FALSE(m.emplace("enabledSTATE", 2).second);
 }
 
+TEST(Names, IdentifierCharactersPerDsp0004) {
+  for (char c : {'A', 'z', '_', '\xC3'}) EXPECT_TRUE(IsIdentifierStart(c)) << c;
+  for (char c : {'0', '9', '.', '-', ' ', '\0'}) EXPECT_FALSE(IsIdentifierStart(c)) << c;
+  for (char c : {'A', '_', '0', '9', '\x80'}) EXPECT_TRUE(IsIdentifierChar(c)) << c;
+  for (char c : {'.', '-', '"', '\0'}) EXPECT_FALSE(IsIdentifierChar(c)) << c;
+}
+
 }  // namespace
 }  // namespace hv::cim

@@ -9,12 +9,6 @@
 namespace hv::cim {
 namespace {
 
-bool IsIdentStart(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' ||
-         static_cast<unsigned char>(c) >= 0x80;
-}
-bool IsIdentChar(char c) { return IsIdentStart(c) || (c >= '0' && c <= '9'); }
-
 enum class Form { kWbemUri, kWmi };
 
 // Cheap shape test for a nested instance path inside a quoted key value:
@@ -32,15 +26,15 @@ bool LooksLikeInstancePath(absl::string_view s) {
   if (stop == absl::string_view::npos || stop == 0) return false;
   size_t colon = s.substr(0, stop).rfind(':');
   size_t start = colon == absl::string_view::npos ? 0 : colon + 1;
-  if (start >= stop || !IsIdentStart(s[start])) return false;
+  if (start >= stop || !IsIdentifierStart(s[start])) return false;
   for (size_t i = start; i < stop; ++i) {
-    if (!IsIdentChar(s[i])) return false;
+    if (!IsIdentifierChar(s[i])) return false;
   }
   if (s[stop] == '=') return stop + 1 < s.size() && s[stop + 1] == '@';
   if (s[stop] != '.') return false;
   size_t i = stop + 1;
-  if (i >= s.size() || !IsIdentStart(s[i])) return false;
-  while (i < s.size() && IsIdentChar(s[i])) ++i;
+  if (i >= s.size() || !IsIdentifierStart(s[i])) return false;
+  while (i < s.size() && IsIdentifierChar(s[i])) ++i;
   return i < s.size() && s[i] == '=';
 }
 
@@ -63,7 +57,7 @@ class PathParser {
       if (absl::Status s = ParseWmiPrefix(&p); !s.ok()) return s;
     }
     if (absl::Status s = ParseNamespace(&p); !s.ok()) return s;
-    if (pos_ >= t_.size() || !IsIdentStart(t_[pos_])) return Error("expected a class name");
+    if (pos_ >= t_.size() || !IsIdentifierStart(t_[pos_])) return Error("expected a class name");
     p.class_name = std::string(Ident());
     if (pos_ == t_.size()) return p;
     if (t_[pos_] == '=') {
@@ -76,7 +70,7 @@ class PathParser {
     if (t_[pos_] != '.') return Error("expected '.', '=@' or the end after the class name");
     ++pos_;
     for (;;) {
-      if (pos_ >= t_.size() || !IsIdentStart(t_[pos_])) return Error("expected a key name");
+      if (pos_ >= t_.size() || !IsIdentifierStart(t_[pos_])) return Error("expected a key name");
       std::string name(Ident());
       if (pos_ >= t_.size() || t_[pos_] != '=') {
         return Error(absl::StrCat("expected '=' after key name '", name, "'"));
@@ -100,7 +94,7 @@ class PathParser {
 
   absl::string_view Ident() {
     size_t b = pos_;
-    while (pos_ < t_.size() && IsIdentChar(t_[pos_])) ++pos_;
+    while (pos_ < t_.size() && IsIdentifierChar(t_[pos_])) ++pos_;
     return t_.substr(b, pos_ - b);
   }
 
@@ -151,7 +145,7 @@ class PathParser {
         if (seg_start) return Error("empty namespace segment");
         out.push_back('/');
         seg_start = true;
-      } else if (IsIdentChar(c)) {
+      } else if (IsIdentifierChar(c)) {
         out.push_back(c);
         seg_start = false;
       } else {

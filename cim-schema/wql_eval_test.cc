@@ -7,7 +7,7 @@
 namespace hv::cim {
 namespace {
 
-constexpr char kMof[] = R"(
+constexpr char kEvalMof[] = R"(
 class E_Base { [Key] string Name; };
 class E_Vm : E_Base {
   string ElementName;
@@ -27,7 +27,7 @@ class E_Other : E_Base {};
 class WqlEvalTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto s = testing::CompileTestMof(kMof);
+    auto s = testing::CompileTestMof(kEvalMof);
     ASSERT_TRUE(s.ok()) << s.status();
     schema_ = *std::move(s);
     vm_ = Instance("E_Vm");

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/charconv.h"
 #include "absl/strings/str_cat.h"
 #include "cim-schema/names.h"
@@ -35,12 +36,8 @@ struct Tok {
   WqlLiteral num;
 };
 
-bool IsIdentStart(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' ||
-         static_cast<unsigned char>(c) >= 0x80;
-}
-bool IsIdentChar(char c) { return IsIdentStart(c) || (c >= '0' && c <= '9') || c == '.'; }
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+// A WQL name continues with identifier characters or '.' (a dotted property path).
+bool IsWqlNameChar(char c) { return IsIdentifierChar(c) || c == '.'; }
 
 class WqlParser {
  public:
@@ -117,15 +114,15 @@ absl::Status WqlParser::Next() {
   tok_.pos = pos_;
   if (pos_ >= t_.size()) return absl::OkStatus();
   const char c = t_[pos_];
-  if (IsIdentStart(c)) {
+  if (IsIdentifierStart(c)) {
     size_t b = pos_;
-    while (pos_ < t_.size() && IsIdentChar(t_[pos_])) ++pos_;
+    while (pos_ < t_.size() && IsWqlNameChar(t_[pos_])) ++pos_;
     tok_.kind = T::kIdent;
     tok_.text = t_.substr(b, pos_ - b);
     return absl::OkStatus();
   }
-  if (IsDigit(c) || ((c == '-' || c == '+' || c == '.') && pos_ + 1 < t_.size() &&
-                     (IsDigit(t_[pos_ + 1]) || t_[pos_ + 1] == '.'))) {
+  if (absl::ascii_isdigit(c) || ((c == '-' || c == '+' || c == '.') && pos_ + 1 < t_.size() &&
+                                 (absl::ascii_isdigit(t_[pos_ + 1]) || t_[pos_ + 1] == '.'))) {
     return LexNumber();
   }
   if (c == '"' || c == '\'') return LexString();
@@ -192,9 +189,9 @@ absl::Status WqlParser::LexString() {
 absl::Status WqlParser::LexNumber() {
   const size_t b = pos_;
   if (t_[pos_] == '-' || t_[pos_] == '+') ++pos_;
-  while (pos_ < t_.size() && (IsIdentChar(t_[pos_]) ||
-                              ((t_[pos_] == '-' || t_[pos_] == '+') &&
-                               (t_[pos_ - 1] == 'e' || t_[pos_ - 1] == 'E')))) {
+  while (pos_ < t_.size() &&
+         (IsWqlNameChar(t_[pos_]) ||
+          ((t_[pos_] == '-' || t_[pos_] == '+') && (t_[pos_ - 1] == 'e' || t_[pos_ - 1] == 'E')))) {
     ++pos_;
   }
   tok_.kind = T::kNumber;
@@ -218,8 +215,10 @@ absl::Status WqlParser::LexNumber() {
   if (hex) body.remove_prefix(2);
   uint64_t v = 0;
   for (char c : body) {
-    int d = IsDigit(c) ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10
-                                   : (c >= 'A' && c <= 'F') ? c - 'A' + 10 : 99;
+    int d = absl::ascii_isdigit(c)   ? c - '0'
+            : (c >= 'a' && c <= 'f') ? c - 'a' + 10
+            : (c >= 'A' && c <= 'F') ? c - 'A' + 10
+                                     : 99;
     if (d >= base) return ErrAt(b, absl::StrCat("malformed number '", tok_.text, "'"));
     if (v > (UINT64_MAX - d) / base) return ErrAt(b, "number does not fit in 64 bits");
     v = v * base + d;
