@@ -8,7 +8,6 @@
 
 namespace hv::shim::tcg {
 namespace {
-constexpr uint64_t kNoUntil = ~0ull;
 constexpr uint64_t kVmcallLength = 3;  // 0F 01 C1
 
 uint64_t Reg(uc_engine* uc, int id) {

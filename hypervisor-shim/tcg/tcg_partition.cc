@@ -12,7 +12,6 @@
 namespace hv::shim::tcg {
 namespace {
 
-constexpr uint64_t kNoUntil = ~0ull;  // uc_emu_start `until`: never reached
 // VMCALL; RET: the TCG hypercall trampoline (hyperv.md §3; tlfs.h).
 constexpr uint8_t kTrampoline[] = {0x0F, 0x01, 0xC1, 0xC3};
 

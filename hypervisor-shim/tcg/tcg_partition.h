@@ -100,6 +100,10 @@ class TcgPartition : public Partition {
   VmExit FaultExit(uint8_t vector) ABSL_EXCLUSIVE_LOCKS_REQUIRED(engine_mu_);
   void Finish(TcgVcpu* v, absl::StatusOr<VmExit> result);
 
+  // uc_emu_start's `until` address: never reached, so only a hook's
+  // uc_emu_stop or a fault ends a run.
+  static constexpr uint64_t kNoUntil = ~0ull;
+
   uc_engine* uc_ = nullptr;
   std::vector<uc_hook> hooks_;
   std::vector<std::unique_ptr<MmioRange>> mmio_ranges_;
