@@ -22,8 +22,13 @@
 #define VMBUS_MESSAGE_CONNECTION_ID 1u
 #define VMBUS_MESSAGE_MAX_PAYLOAD 240u
 
+/* GPADL page frame numbers, GPA ranges and ring pages count 4 KiB Hyper-V
+ * pages (Linux HV_HYP_PAGE_SIZE), whatever the guest's own page size. */
+#define VMBUS_PAGE_BYTES 4096ull
+
 /* ---- Ring buffer (one per direction) ---- */
 #define VMBUS_RING_HEADER_BYTES 4096u
+HV_WIRE_ASSERT(VMBUS_RING_HEADER_BYTES == VMBUS_PAGE_BYTES, "the ring header is one page");
 typedef struct vmbus_ring_header {
   volatile uint32_t write_index; /* byte offset into the data area */
   volatile uint32_t read_index;

@@ -11,7 +11,6 @@
 namespace hv::worker {
 namespace {
 
-constexpr uint64_t kPage = 4096;
 constexpr uint32_t kDescBytes = sizeof(vmpacket_descriptor);
 
 uint32_t Align8(uint64_t n) { return static_cast<uint32_t>((n + 7) & ~7ull); }
@@ -24,7 +23,7 @@ absl::StatusOr<Ring> Ring::Create(GuestRam* ram, std::vector<uint64_t> page_gpas
         absl::StrFormat("vmbus ring: %u pages, need 2..65536", page_gpas.size()));
   }
   for (uint64_t gpa : page_gpas) {
-    if (gpa % kPage != 0 || !ram->Contains(gpa, kPage)) {
+    if (gpa % VMBUS_PAGE_BYTES != 0 || !ram->Contains(gpa, VMBUS_PAGE_BYTES)) {
       return absl::InvalidArgumentError(
           absl::StrFormat("vmbus ring: page gpa 0x%x is not an aligned guest RAM page", gpa));
     }
@@ -35,7 +34,7 @@ absl::StatusOr<Ring> Ring::Create(GuestRam* ram, std::vector<uint64_t> page_gpas
 Ring::Ring(GuestRam* ram, std::vector<uint64_t> page_gpas)
     : ram_(ram),
       pages_(std::move(page_gpas)),
-      data_bytes_(static_cast<uint32_t>((pages_.size() - 1) * kPage)) {}
+      data_bytes_(static_cast<uint32_t>((pages_.size() - 1) * VMBUS_PAGE_BYTES)) {}
 
 absl::Status Ring::LoadIndices(uint32_t* write_index, uint32_t* read_index) {
   uint32_t idx[2];
@@ -60,9 +59,9 @@ absl::Status Ring::ReadData(uint32_t offset, void* dst, size_t len) {
   uint8_t* out = static_cast<uint8_t*>(dst);
   while (len > 0) {
     offset %= data_bytes_;
-    const uint64_t in_page = offset % kPage;
-    const size_t chunk = std::min<uint64_t>(len, kPage - in_page);
-    const uint64_t gpa = pages_[1 + offset / kPage] + in_page;
+    const uint64_t in_page = offset % VMBUS_PAGE_BYTES;
+    const size_t chunk = std::min<uint64_t>(len, VMBUS_PAGE_BYTES - in_page);
+    const uint64_t gpa = pages_[1 + offset / VMBUS_PAGE_BYTES] + in_page;
     if (absl::Status s = ram_->Read(gpa, out, chunk); !s.ok()) {
       return absl::DataLossError("vmbus ring: data unreadable: " + std::string(s.message()));
     }
@@ -77,9 +76,9 @@ absl::Status Ring::WriteData(uint32_t offset, const void* src, size_t len) {
   const uint8_t* in = static_cast<const uint8_t*>(src);
   while (len > 0) {
     offset %= data_bytes_;
-    const uint64_t in_page = offset % kPage;
-    const size_t chunk = std::min<uint64_t>(len, kPage - in_page);
-    const uint64_t gpa = pages_[1 + offset / kPage] + in_page;
+    const uint64_t in_page = offset % VMBUS_PAGE_BYTES;
+    const size_t chunk = std::min<uint64_t>(len, VMBUS_PAGE_BYTES - in_page);
+    const uint64_t gpa = pages_[1 + offset / VMBUS_PAGE_BYTES] + in_page;
     if (absl::Status s = ram_->Write(gpa, in, chunk); !s.ok()) {
       return absl::DataLossError("vmbus ring: data unwritable: " + std::string(s.message()));
     }

@@ -6,11 +6,11 @@
 
 #include "absl/strings/str_format.h"
 #include "wire/tlfs.h"
+#include "wire/vmbus.h"
 
 namespace hv::worker {
 namespace {
 
-constexpr uint64_t kPage = 4096;
 constexpr uint32_t kConnectionIdBase = 0x100;  // channel connection ids: base + relid
 constexpr uint32_t kMaxDevices = 64;
 constexpr uint32_t kStatusFailure = 0xC0000001u;  // any non-zero status is a failure
@@ -230,7 +230,7 @@ void VmbusServer::HandleGpadlHeader(absl::Span<const uint8_t> p) {
                           m.range_buflen);
   } else if (npfns == 0 || npfns > options_.max_gpadl_pages) {
     bad = absl::StrFormat("%u pages outside 1..%u", npfns, options_.max_gpadl_pages);
-  } else if (range.byte_offset != 0 || range.byte_count != uint64_t{npfns} * kPage) {
+  } else if (range.byte_offset != 0 || range.byte_count != uint64_t{npfns} * VMBUS_PAGE_BYTES) {
     bad = absl::StrFormat("byte_offset %u / byte_count %u do not match %u pages",
                           range.byte_offset, range.byte_count, npfns);
   }
@@ -267,7 +267,7 @@ void VmbusServer::FinishGpadl(uint32_t handle) {
   r.child_relid = g.child_relid;
   r.gpadl = handle;
   for (uint64_t pfn : g.pfns) {
-    if (pfn >= (1ull << 52) || !ram_->Contains(pfn * kPage, kPage)) {
+    if (pfn >= (1ull << 52) || !ram_->Contains(pfn * VMBUS_PAGE_BYTES, VMBUS_PAGE_BYTES)) {
       ++counters_.gpadls_rejected;
       events_->Add(clock_->Now(), "vmbus",
                    absl::StrFormat("vmbus: GPADL %u rejected: pfn 0x%x is not guest RAM", handle,
@@ -326,7 +326,7 @@ void VmbusServer::HandleOpenChannel(absl::Span<const uint8_t> p) {
   if (bad.empty()) {
     std::vector<uint64_t> in, out;
     for (size_t i = 0; i < it->second.pfns.size(); ++i) {
-      (i < off ? in : out).push_back(it->second.pfns[i] * kPage);
+      (i < off ? in : out).push_back(it->second.pfns[i] * VMBUS_PAGE_BYTES);
     }
     auto inbound = Ring::Create(ram_, std::move(in));
     auto outbound = Ring::Create(ram_, std::move(out));
@@ -509,7 +509,8 @@ absl::Status VmbusServer::Restore(const hv::worker::v1::VmbusServerState& saved)
     g.child_relid = gs.child_relid();
     g.expected_pages = gs.expected_pages();
     for (uint64_t pfn : gs.pfns()) {
-      if (gs.complete() && (pfn >= (1ull << 52) || !ram_->Contains(pfn * kPage, kPage))) {
+      if (gs.complete() &&
+          (pfn >= (1ull << 52) || !ram_->Contains(pfn * VMBUS_PAGE_BYTES, VMBUS_PAGE_BYTES))) {
         return Bad(at + absl::StrFormat("pfn 0x%x is not guest RAM", pfn));
       }
       g.pfns.push_back(pfn);
@@ -552,7 +553,7 @@ absl::Status VmbusServer::Restore(const hv::worker::v1::VmbusServerState& saved)
     }
     std::vector<uint64_t> in, out;
     for (size_t p = 0; p < it->second.pfns.size(); ++p) {
-      (p < off ? in : out).push_back(it->second.pfns[p] * kPage);
+      (p < off ? in : out).push_back(it->second.pfns[p] * VMBUS_PAGE_BYTES);
     }
     absl::StatusOr<Ring> inbound = Ring::Create(ram_, std::move(in));
     absl::StatusOr<Ring> outbound = Ring::Create(ram_, std::move(out));

@@ -7,6 +7,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "wire/tlfs.h"
+#include "worker/vmbus/testing/vmbus_server_fakes.h"
 #include "worker/vmbus/vmbus_server.h"
 
 namespace hv::worker {
@@ -14,33 +15,14 @@ namespace {
 
 namespace pb = ::hv::worker::v1;
 
-constexpr uint64_t kRamBase = 0x100000;
-constexpr uint64_t kRamBytes = 64 * 4096;
+using testing::FakePort;
+using testing::kClass;
+using testing::kInstance;
+using testing::kRamBase;
+using testing::kRamBytes;
+using testing::RecordingDevice;
+
 constexpr uint32_t kPages = 8, kDownstream = 4, kGpadl = 0x1000;
-
-class FakePort : public VmbusHostPort {
- public:
-  void PostMessage(absl::Span<const uint8_t> m) override { messages.emplace_back(m.begin(), m.end()); }
-  void SignalGuest(uint32_t) override {}
-  std::vector<std::vector<uint8_t>> messages;
-};
-
-class Device : public VmbusDevice {
- public:
-  void OnOpen(PacketSink* s) override { sink = s; ++opens; }
-  void OnClose() override { sink = nullptr; }
-  void OnRestore(PacketSink* s) override { sink = s; ++restores; }
-  absl::Status OnPacket(uint16_t, absl::Span<const uint8_t> p) override {
-    packets.emplace_back(p.begin(), p.end());
-    return absl::OkStatus();
-  }
-  PacketSink* sink = nullptr;
-  int opens = 0, restores = 0;
-  std::vector<std::vector<uint8_t>> packets;
-};
-
-const vmbus_guid kClass = {{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}};
-const vmbus_guid kInstance = {{0xA}};
 
 template <typename T>
 void Post(VmbusServer& s, const T& m) {
@@ -98,7 +80,7 @@ class VmbusServerSavedStateTest : public ::testing::Test {
 };
 
 TEST_F(VmbusServerSavedStateTest, RestoredServerContinuesTheOpenChannel) {
-  Device dev_a, dev_b;
+  RecordingDevice dev_a, dev_b;
   pb::VmbusServerState saved;
   {
     VmbusServer a(&ram_, &port_, &events_, &clock_);
@@ -138,7 +120,7 @@ TEST_F(VmbusServerSavedStateTest, RestoredServerContinuesTheOpenChannel) {
 }
 
 TEST_F(VmbusServerSavedStateTest, RefusesInconsistentSavedStatesNamingTheField) {
-  Device dev_a;
+  RecordingDevice dev_a;
   pb::VmbusServerState good;
   {
     VmbusServer a(&ram_, &port_, &events_, &clock_);
@@ -167,7 +149,7 @@ TEST_F(VmbusServerSavedStateTest, RefusesInconsistentSavedStatesNamingTheField) 
   for (const Case& c : cases) {
     pb::VmbusServerState bad = good;
     c.mutate(bad);
-    Device dev;
+    RecordingDevice dev;
     VmbusServer b(&ram_, &port_, &events_, &clock_);
     const uint32_t relid = *b.AddDevice(kClass, kInstance, &dev);
     absl::Status s = b.Restore(bad);

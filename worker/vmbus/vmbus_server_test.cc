@@ -5,48 +5,17 @@
 
 #include "gtest/gtest.h"
 #include "wire/tlfs.h"
+#include "worker/vmbus/testing/vmbus_server_fakes.h"
 
 namespace hv::worker {
 namespace {
 
-constexpr uint64_t kRamBase = 0x100000;
-constexpr uint64_t kRamBytes = 64 * 4096;
-
-class FakePort : public VmbusHostPort {
- public:
-  void PostMessage(absl::Span<const uint8_t> m) override { messages.emplace_back(m.begin(), m.end()); }
-  void SignalGuest(uint32_t relid) override { ++signals; }
-  uint32_t TypeAt(size_t i) const {
-    uint32_t t;
-    std::memcpy(&t, messages.at(i).data(), 4);
-    return t;
-  }
-  template <typename T>
-  T As(size_t i) const {
-    T v = {};
-    std::memcpy(&v, messages.at(i).data(), std::min(sizeof(T), messages.at(i).size()));
-    return v;
-  }
-  std::vector<std::vector<uint8_t>> messages;
-  int signals = 0;
-};
-
-class RecordingDevice : public VmbusDevice {
- public:
-  void OnOpen(PacketSink* s) override { sink = s; ++opens; }
-  void OnClose() override { sink = nullptr; ++closes; }
-  absl::Status OnPacket(uint16_t type, absl::Span<const uint8_t> p) override {
-    packets.emplace_back(p.begin(), p.end());
-    if (!p.empty() && p[0] == 0xFF) return absl::InvalidArgumentError("device: poison packet");
-    return absl::OkStatus();
-  }
-  PacketSink* sink = nullptr;
-  int opens = 0, closes = 0;
-  std::vector<std::vector<uint8_t>> packets;
-};
-
-const vmbus_guid kClass = {{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}};
-const vmbus_guid kInstance = {{0xA}};
+using testing::FakePort;
+using testing::kClass;
+using testing::kInstance;
+using testing::kRamBase;
+using testing::kRamBytes;
+using testing::RecordingDevice;
 
 class VmbusServerTest : public ::testing::Test {
  protected:

@@ -5,16 +5,12 @@
 #include <string>
 
 #include "gtest/gtest.h"
+#include "worker/devices/dynmem/testing/dm_guest_messages.h"
 
 namespace hv::worker {
 namespace {
 
-template <typename T>
-std::vector<uint8_t> Raw(const T& m, size_t extra = 0) {
-  std::vector<uint8_t> b(sizeof(T) + extra);
-  std::memcpy(b.data(), &m, sizeof(T));
-  return b;
-}
+using testing::Raw;
 
 TEST(DmMessageTable, CoversEveryTypeInOrder) {
   auto table = DmMessageTypes();

@@ -10,8 +10,6 @@
 namespace hv::worker {
 namespace {
 
-constexpr uint64_t kPagesPerMib = 256;
-
 uint64_t RoundUp(uint64_t v, uint64_t a) { return (v + a - 1) / a * a; }
 uint64_t RoundDown(uint64_t v, uint64_t a) { return v / a * a; }
 

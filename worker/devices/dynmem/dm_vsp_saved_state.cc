@@ -11,8 +11,6 @@ namespace {
 
 namespace pb = ::hv::worker::v1;
 
-constexpr uint64_t kPagesPerMib = 256;
-
 absl::Status Bad(const std::string& why) {
   return absl::InvalidArgumentError("dynmem saved state: " + why);
 }

@@ -8,67 +8,24 @@
 #include "gtest/gtest.h"
 #include "wire/vmbus.h"
 #include "worker/devices/dynmem/dm_vsp.h"
+#include "worker/devices/dynmem/testing/dm_fakes.h"
+#include "worker/devices/dynmem/testing/dm_guest_messages.h"
 
 namespace hv::worker {
 namespace {
 
 namespace pb = ::hv::worker::v1;
 
-constexpr uint64_t kStartup = 512 * 256;
-constexpr uint64_t kMaximum = 2048 * 256;
-constexpr uint64_t kBlock = 128 * 256;
-
-class FakeSink : public PacketSink {
- public:
-  absl::Status SendInband(absl::Span<const uint8_t> p) override {
-    sent.emplace_back(p.begin(), p.end());
-    return absl::OkStatus();
-  }
-  uint16_t LastType() const { return sent.back()[0] | sent.back()[1] << 8; }
-  std::vector<std::vector<uint8_t>> sent;
-};
-
-class FakeMemory : public DmMemoryControl {
- public:
-  absl::Status ReleasePages(uint64_t pfn, uint64_t count) override {
-    released.push_back({pfn, count});
-    return absl::OkStatus();
-  }
-  absl::Status RestorePages(uint64_t pfn, uint64_t count) override {
-    restored.push_back({pfn, count});
-    return absl::OkStatus();
-  }
-  absl::Status AddMemory(uint64_t pfn, uint64_t count) override {
-    added.push_back({pfn, count});
-    return absl::OkStatus();
-  }
-  std::vector<PageRange> released, restored, added;
-};
-
-template <typename T>
-std::vector<uint8_t> Raw(const T& m) {
-  std::vector<uint8_t> b(sizeof(T));
-  std::memcpy(b.data(), &m, sizeof(T));
-  return b;
-}
-std::vector<uint8_t> StatusReport(uint64_t committed) {
-  dm_status s = {};
-  s.hdr = {DM_STATUS_REPORT, 48, 3};
-  s.num_committed = committed;
-  s.num_avail = 1000;
-  return Raw(s);
-}
-std::vector<uint8_t> BalloonResponse(std::vector<PageRange> ranges) {
-  std::vector<uint8_t> b(16 + 8 * ranges.size());
-  dm_balloon_response h = {{DM_BALLOON_RESPONSE, static_cast<uint16_t>(b.size()), 4}, 0,
-                           DM_BALLOON_RESP_MAKE(0, ranges.size())};
-  std::memcpy(b.data(), &h, 16);
-  for (size_t i = 0; i < ranges.size(); ++i) {
-    const uint64_t r = DM_RANGE_MAKE(ranges[i].pfn, ranges[i].count);
-    std::memcpy(b.data() + 16 + 8 * i, &r, 8);
-  }
-  return b;
-}
+using testing::BalloonResponse;
+using testing::Caps;
+using testing::FakeMemory;
+using testing::FakeSink;
+using testing::HotAddResponse;
+using testing::kBlock;
+using testing::kMaximum;
+using testing::kStartup;
+using testing::StatusReport;
+using testing::VersionRequest;
 
 class DmVspSavedStateTest : public ::testing::Test {
  protected:
@@ -85,21 +42,19 @@ class DmVspSavedStateTest : public ::testing::Test {
     auto feed = [&](const std::vector<uint8_t>& m) {
       ASSERT_TRUE(vsp.OnPacket(VM_PKT_DATA_INBAND, m).ok());
     };
-    feed(Raw(dm_version_request{{DM_VERSION_REQUEST, 16, 1}, DYNMEM_PROTOCOL_VERSION_3, 0}));
-    feed(Raw(dm_capabilities{{DM_CAPABILITIES_REPORT, 32, 2},
-                             DM_CAP_BALLOON | DM_CAP_HOT_ADD | (uint64_t{7} << DM_CAP_ALIGNMENT_SHIFT),
-                             0, ~0ull}));
+    feed(VersionRequest(DYNMEM_PROTOCOL_VERSION_3, false));
+    feed(Caps(/*balloon=*/true, /*hot_add=*/true, /*align=*/7));
     clock_.Advance(absl::Seconds(1));
     ASSERT_TRUE(vsp.SetTargetPages(kStartup + kBlock).ok());
     vsp.Poll();
     ASSERT_EQ(sink_.LastType(), DM_MEM_HOT_ADD_REQUEST);
-    feed(Raw(dm_hot_add_response{{DM_MEM_HOT_ADD_RESPONSE, 16, 6}, kBlock, 1}));
+    feed(HotAddResponse(kBlock, 1));
     ASSERT_TRUE(vsp.SetTargetPages(kStartup + kBlock - 16384).ok());
     vsp.Poll();
     ASSERT_EQ(sink_.LastType(), DM_BALLOON_REQUEST);
     std::vector<PageRange> ranges;
     for (uint64_t i = 0; i < 32; ++i) ranges.push_back({0x10000 + 512 * i, 512});
-    feed(BalloonResponse(ranges));
+    feed(BalloonResponse(false, ranges));
     for (int i = 0; i < 3; ++i) {
       feed(StatusReport(65536));
       clock_.Advance(absl::Seconds(1));
@@ -141,7 +96,7 @@ TEST_F(DmVspSavedStateTest, RestoredVspContinuesBalloonHotAddAndTheTransactionIn
   EXPECT_EQ(b->Save().SerializeAsString(), saved.SerializeAsString()) << "round trip";
 
   // The guest answers the balloon request sent before the save.
-  ASSERT_TRUE(b->OnPacket(VM_PKT_DATA_INBAND, BalloonResponse({{0x20000, 4096}})).ok());
+  ASSERT_TRUE(b->OnPacket(VM_PKT_DATA_INBAND, BalloonResponse(false, {{0x20000, 4096}})).ok());
   EXPECT_EQ(b->Status().ballooned_pages, 16384u + 4096);
   ASSERT_EQ(memory_b.released.size(), 1u);
   ASSERT_TRUE(b->OnPacket(VM_PKT_DATA_INBAND, StatusReport(65536)).ok());

@@ -7,89 +7,24 @@
 
 #include "gtest/gtest.h"
 #include "wire/vmbus.h"
+#include "worker/devices/dynmem/testing/dm_fakes.h"
+#include "worker/devices/dynmem/testing/dm_guest_messages.h"
 
 namespace hv::worker {
 namespace {
 
-constexpr uint64_t kStartup = 512 * 256;   // 512 MiB
-constexpr uint64_t kMaximum = 2048 * 256;  // 2 GiB
-constexpr uint64_t kBlock = 128 * 256;     // 128 MiB in pages
-
-class FakeSink : public PacketSink {
- public:
-  absl::Status SendInband(absl::Span<const uint8_t> p) override {
-    if (fail) return absl::ResourceExhaustedError("ring full");
-    sent.emplace_back(p.begin(), p.end());
-    return absl::OkStatus();
-  }
-  uint16_t TypeAt(size_t i) const { return sent.at(i)[0] | sent.at(i)[1] << 8; }
-  uint16_t LastType() const { return TypeAt(sent.size() - 1); }
-  template <typename T>
-  T Last() const {
-    T v = {};
-    std::memcpy(&v, sent.back().data(), std::min(sizeof(T), sent.back().size()));
-    return v;
-  }
-  std::vector<std::vector<uint8_t>> sent;
-  bool fail = false;
-};
-
-class FakeMemory : public DmMemoryControl {
- public:
-  absl::Status ReleasePages(uint64_t pfn, uint64_t count) override {
-    released.push_back({pfn, count});
-    return absl::OkStatus();
-  }
-  absl::Status RestorePages(uint64_t pfn, uint64_t count) override {
-    restored.push_back({pfn, count});
-    return absl::OkStatus();
-  }
-  absl::Status AddMemory(uint64_t pfn, uint64_t count) override {
-    added.push_back({pfn, count});
-    return fail_add ? absl::InternalError("no memory") : absl::OkStatus();
-  }
-  std::vector<PageRange> released, restored, added;
-  bool fail_add = false;
-};
-
-template <typename T>
-std::vector<uint8_t> Raw(const T& m) {
-  std::vector<uint8_t> b(sizeof(T));
-  std::memcpy(b.data(), &m, sizeof(T));
-  return b;
-}
-
-std::vector<uint8_t> VersionRequest(uint32_t version, bool last, uint32_t id = 1) {
-  return Raw(dm_version_request{{DM_VERSION_REQUEST, 16, id}, version, last ? 1u : 0u});
-}
-std::vector<uint8_t> Caps(bool balloon = true, bool hot_add = true, uint32_t align = 7) {
-  return Raw(dm_capabilities{{DM_CAPABILITIES_REPORT, 32, 2},
-                             (balloon ? DM_CAP_BALLOON : 0) | (hot_add ? DM_CAP_HOT_ADD : 0) |
-                                 (uint64_t{align} << DM_CAP_ALIGNMENT_SHIFT),
-                             0, ~0ull});
-}
-std::vector<uint8_t> StatusReport(uint64_t committed, uint64_t avail = 1000) {
-  dm_status s = {};
-  s.hdr = {DM_STATUS_REPORT, 48, 3};
-  s.num_committed = committed;
-  s.num_avail = avail;
-  return Raw(s);
-}
-std::vector<uint8_t> BalloonResponse(bool more, std::vector<PageRange> ranges) {
-  std::vector<uint8_t> b(16 + 8 * ranges.size());
-  dm_balloon_response h = {{DM_BALLOON_RESPONSE, static_cast<uint16_t>(b.size()), 4}, 0,
-                           DM_BALLOON_RESP_MAKE(more, ranges.size())};
-  std::memcpy(b.data(), &h, 16);
-  for (size_t i = 0; i < ranges.size(); ++i) {
-    const uint64_t r = DM_RANGE_MAKE(ranges[i].pfn, ranges[i].count);
-    std::memcpy(b.data() + 16 + 8 * i, &r, 8);
-  }
-  return b;
-}
-std::vector<uint8_t> UnballoonResponse() { return Raw(dm_unballoon_response{{DM_UNBALLOON_RESPONSE, 8, 5}}); }
-std::vector<uint8_t> HotAddResponse(uint32_t pages, uint32_t result) {
-  return Raw(dm_hot_add_response{{DM_MEM_HOT_ADD_RESPONSE, 16, 6}, pages, result});
-}
+using testing::BalloonResponse;
+using testing::Caps;
+using testing::FakeMemory;
+using testing::FakeSink;
+using testing::HotAddResponse;
+using testing::kBlock;
+using testing::kMaximum;
+using testing::kStartup;
+using testing::Raw;
+using testing::StatusReport;
+using testing::UnballoonResponse;
+using testing::VersionRequest;
 
 class DmVspTest : public ::testing::Test {
  protected:
@@ -558,7 +493,7 @@ TEST_F(DmVspTest, SetTargetRange) {
 
 TEST_F(DmVspTest, CloseReturnsToNotActiveAndSendFailuresAreCounted) {
   Activate();
-  sink_.fail = true;
+  sink_.refuse = absl::ResourceExhaustedError("ring full");
   ASSERT_TRUE(vsp_->SetTargetPages(kStartup - 16384).ok());
   vsp_->Poll();
   EXPECT_EQ(vsp_->counters().send_failures, 1u);

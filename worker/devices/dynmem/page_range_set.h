@@ -12,6 +12,12 @@
 
 namespace hv::worker {
 
+// Dynamic Memory counts 4 KiB guest page frames (dm_page_range, wire/dynmem.h),
+// whatever the guest's own page size; sizes in the protocol are in MiB.
+inline constexpr uint64_t kGuestPageBytes = 4096;
+inline constexpr uint64_t kPagesPerMib = (uint64_t{1} << 20) / kGuestPageBytes;
+static_assert(kPagesPerMib == 256);
+
 struct PageRange {
   uint64_t pfn = 0;
   uint64_t count = 0;

@@ -5,24 +5,22 @@
 #include <vector>
 
 #include "absl/strings/str_format.h"
+#include "worker/devices/dynmem/page_range_set.h"
 
 namespace hv::worker {
-namespace {
-constexpr uint64_t kPage = 4096;
-}  // namespace
-
 PartitionDmMemory::PartitionDmMemory(shim::Partition* partition)
-    : partition_(partition), granule_(std::max<uint64_t>(partition->unmap_granularity(), kPage)) {}
+    : partition_(partition),
+      granule_(std::max<uint64_t>(partition->unmap_granularity(), kGuestPageBytes)) {}
 
 absl::Status PartitionDmMemory::ReleasePages(uint64_t pfn, uint64_t count) {
-  const uint64_t lo = pfn * kPage, hi = (pfn + count) * kPage;
+  const uint64_t lo = pfn * kGuestPageBytes, hi = (pfn + count) * kGuestPageBytes;
   const uint64_t a = (lo + granule_ - 1) / granule_ * granule_, b = hi / granule_ * granule_;
   absl::MutexLock lock(&mu_);
   if (a >= b) {
     kept_mapped_pages_ += count;
     return absl::OkStatus();
   }
-  kept_mapped_pages_ += count - (b - a) / kPage;
+  kept_mapped_pages_ += count - (b - a) / kGuestPageBytes;
   if (absl::Status s = partition_->Unmap(a, b - a); !s.ok()) return s;
   unmapped_bytes_ += b - a;
   // Insert [a, b), merging with neighbours.
@@ -42,8 +40,8 @@ absl::Status PartitionDmMemory::ReleasePages(uint64_t pfn, uint64_t count) {
 }
 
 absl::Status PartitionDmMemory::RestorePages(uint64_t pfn, uint64_t count) {
-  const uint64_t lo = pfn * kPage / granule_ * granule_;
-  const uint64_t hi = ((pfn + count) * kPage + granule_ - 1) / granule_ * granule_;
+  const uint64_t lo = pfn * kGuestPageBytes / granule_ * granule_;
+  const uint64_t hi = ((pfn + count) * kGuestPageBytes + granule_ - 1) / granule_ * granule_;
   absl::MutexLock lock(&mu_);
   std::vector<std::pair<uint64_t, uint64_t>> pieces;
   auto it = unmapped_.upper_bound(lo);
@@ -66,7 +64,7 @@ absl::Status PartitionDmMemory::RestorePages(uint64_t pfn, uint64_t count) {
 }
 
 absl::Status PartitionDmMemory::AddMemory(uint64_t pfn, uint64_t count) {
-  return partition_->MapRam(pfn * kPage, count * kPage);
+  return partition_->MapRam(pfn * kGuestPageBytes, count * kGuestPageBytes);
 }
 
 uint64_t PartitionDmMemory::unmapped_bytes() const {
@@ -84,8 +82,8 @@ hv::worker::v1::DmMemoryState PartitionDmMemory::Save() const {
   hv::worker::v1::DmMemoryState s;
   for (const auto& [start, end] : unmapped_) {
     hv::worker::v1::PageRangeState* r = s.add_unmapped();
-    r->set_pfn(start / kPage);
-    r->set_count((end - start) / kPage);
+    r->set_pfn(start / kGuestPageBytes);
+    r->set_count((end - start) / kGuestPageBytes);
   }
   s.set_kept_mapped_pages(kept_mapped_pages_);
   return s;
@@ -98,11 +96,11 @@ absl::Status PartitionDmMemory::Restore(const hv::worker::v1::DmMemoryState& sav
   const std::vector<shim::MemoryRegion> regions = partition_->Regions();
   for (int i = 0; i < saved.unmapped_size(); ++i) {
     const hv::worker::v1::PageRangeState& r = saved.unmapped(i);
-    const uint64_t start = r.pfn() * kPage, end = (r.pfn() + r.count()) * kPage;
+    const uint64_t start = r.pfn() * kGuestPageBytes, end = (r.pfn() + r.count()) * kGuestPageBytes;
     bool mapped = false;
     for (const shim::MemoryRegion& m : regions) mapped = mapped || (m.gpa < end && start < m.end());
-    if (r.count() == 0 || r.pfn() > max_gpa / kPage || r.count() > max_gpa / kPage ||
-        end > max_gpa || start < prev_end || mapped) {
+    if (r.count() == 0 || r.pfn() > max_gpa / kGuestPageBytes ||
+        r.count() > max_gpa / kGuestPageBytes || end > max_gpa || start < prev_end || mapped) {
       return absl::InvalidArgumentError(absl::StrFormat(
           "dm memory saved state: unmapped[%d] pfn 0x%x count %u is empty, out of order, beyond "
           "max_gpa 0x%x or mapped in the partition",

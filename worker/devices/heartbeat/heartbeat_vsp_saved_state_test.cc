@@ -8,22 +8,16 @@
 #include "gtest/gtest.h"
 #include "wire/vmbus.h"
 #include "worker/devices/heartbeat/heartbeat_vsp.h"
+#include "worker/vmbus/testing/recording_sink.h"
 
 namespace hv::worker {
 namespace {
 
-class Sink : public PacketSink {
- public:
-  absl::Status SendInband(absl::Span<const uint8_t> p) override {
-    sent.emplace_back(p.begin(), p.end());
-    return absl::OkStatus();
-  }
-  std::vector<std::vector<uint8_t>> sent;
-};
+using testing::RecordingSink;
 
 // The guest's answer to the last request in `sink` (negotiate or heartbeat),
 // made as the reference guest makes it.
-std::vector<uint8_t> Answer(const Sink& sink) {
+std::vector<uint8_t> Answer(const RecordingSink& sink) {
   std::vector<uint8_t> m = sink.sent.back();
   vmbus_icmsg_hdr ic;
   std::memcpy(&ic, m.data() + sizeof(vmbus_pipe_hdr), sizeof(ic));
@@ -56,7 +50,7 @@ std::vector<uint8_t> Answer(const Sink& sink) {
 TEST(HeartbeatVspSavedState, RestoredVspAcceptsTheAnswerToARequestSentBeforeTheSave) {
   FakeClock clock;
   EventLog events;
-  Sink sink_a, sink_b;
+  RecordingSink sink_a, sink_b;
   HeartbeatVsp a(&clock, &events);
   a.OnOpen(&sink_a);
   a.Poll();  // negotiate

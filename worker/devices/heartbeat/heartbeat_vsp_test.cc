@@ -7,18 +7,12 @@
 
 #include "gtest/gtest.h"
 #include "wire/vmbus.h"
+#include "worker/vmbus/testing/recording_sink.h"
 
 namespace hv::worker {
 namespace {
 
-class Sink : public PacketSink {
- public:
-  absl::Status SendInband(absl::Span<const uint8_t> p) override {
-    sent.emplace_back(p.begin(), p.end());
-    return absl::OkStatus();
-  }
-  std::vector<std::vector<uint8_t>> sent;
-};
+using testing::RecordingSink;
 
 // The guest's answer to the last request.
 std::vector<uint8_t> Answer(const std::vector<uint8_t>& request, uint64_t delta = 1) {
@@ -58,7 +52,7 @@ vmbus_icmsg_hdr IcHeader(const std::vector<uint8_t>& packet) {
 
 // Opens the channel and completes the negotiation with framework 3.0 and
 // message 3.0; the next Poll sends the first heartbeat.
-void OpenAndNegotiate(HeartbeatVsp& hb, Sink& sink) {
+void OpenAndNegotiate(HeartbeatVsp& hb, RecordingSink& sink) {
   hb.OnOpen(&sink);
   hb.Poll();
   ASSERT_FALSE(sink.sent.empty());
@@ -97,7 +91,7 @@ TEST(HeartbeatVsp, NegotiateRequestListsFrameworkThenMessageVersions) {
 TEST(HeartbeatVsp, HeartbeatsWaitForNegotiationAndUseItsVersions) {
   FakeClock clock;
   EventLog events;
-  Sink sink;
+  RecordingSink sink;
   HeartbeatVsp hb(&clock, &events);
   hb.OnOpen(&sink);
   hb.Poll();
@@ -147,7 +141,7 @@ TEST(HeartbeatVsp, HeartbeatsWaitForNegotiationAndUseItsVersions) {
 TEST(HeartbeatVsp, GuestWithoutACommonVersionGetsNoHeartbeat) {
   FakeClock clock;
   EventLog events;
-  Sink sink;
+  RecordingSink sink;
   HeartbeatOptions o;
   o.framework_versions = {{9, 0}};
   HeartbeatVsp hb(&clock, &events, o);
@@ -171,7 +165,7 @@ TEST(HeartbeatVsp, GuestWithoutACommonVersionGetsNoHeartbeat) {
 TEST(HeartbeatVsp, BadNegotiateAnswersAreCountedAndDropped) {
   FakeClock clock;
   EventLog events;
-  Sink sink;
+  RecordingSink sink;
   HeartbeatVsp hb(&clock, &events);
   // Before any request: unsolicited.
   ASSERT_TRUE(hb.OnPacket(VM_PKT_DATA_INBAND,
@@ -209,7 +203,7 @@ TEST(HeartbeatVsp, BadNegotiateAnswersAreCountedAndDropped) {
 TEST(HeartbeatVsp, NoContactOkThenLost) {
   FakeClock clock;
   EventLog events;
-  Sink sink;
+  RecordingSink sink;
   HeartbeatVsp hb(&clock, &events);
   EXPECT_EQ(hb.Status().state, HeartbeatState::kNoContact);
   OpenAndNegotiate(hb, sink);
@@ -242,7 +236,7 @@ TEST(HeartbeatVsp, NoContactOkThenLost) {
 TEST(HeartbeatVsp, PollReturnsTheNextRequestOrTheLostContactTime) {
   FakeClock clock;
   EventLog events;
-  Sink sink;
+  RecordingSink sink;
   HeartbeatOptions o;
   o.interval = absl::Seconds(10);  // longer than lost_after (5 s)
   HeartbeatVsp hb(&clock, &events, o);
@@ -262,7 +256,7 @@ TEST(HeartbeatVsp, PollReturnsTheNextRequestOrTheLostContactTime) {
 TEST(HeartbeatVsp, BadAnswersAreCountedNotTrusted) {
   FakeClock clock;
   EventLog events;
-  Sink sink;
+  RecordingSink sink;
   HeartbeatVsp hb(&clock, &events);
   OpenAndNegotiate(hb, sink);
   hb.Poll();

@@ -12,24 +12,18 @@
 #include "gtest/gtest.h"
 #include "wire/vmbus.h"
 #include "worker/devices/shutdown/shutdown_vsp.h"
+#include "worker/vmbus/testing/recording_sink.h"
 
 namespace hv::worker {
 namespace {
 
 using ::testing::HasSubstr;
 
-class Sink : public PacketSink {
- public:
-  absl::Status SendInband(absl::Span<const uint8_t> p) override {
-    sent.emplace_back(p.begin(), p.end());
-    return absl::OkStatus();
-  }
-  std::vector<std::vector<uint8_t>> sent;
-};
+using testing::RecordingSink;
 
 // The guest's answer to the last request in `sink` (negotiate: framework 3.0,
 // message 3.2; shutdown: `status`), as the reference guest makes it.
-std::vector<uint8_t> Answer(const Sink& sink, uint32_t status = HV_IC_S_OK) {
+std::vector<uint8_t> Answer(const RecordingSink& sink, uint32_t status = HV_IC_S_OK) {
   std::vector<uint8_t> m = sink.sent.back();
   vmbus_icmsg_hdr ic;
   std::memcpy(&ic, m.data() + sizeof(vmbus_pipe_hdr), sizeof(ic));
@@ -60,7 +54,7 @@ uint8_t TypeOf(const std::vector<uint8_t>& m) {
 // A VSP that negotiated, was refused once and accepted once... the state a
 // long-running VM reaches; then saved.
 ShutdownSavedState SavedAfterSomeHistory(FakeClock& clock, EventLog& events) {
-  Sink sink;
+  RecordingSink sink;
   ShutdownVsp a(&clock, &events);
   a.OnOpen(&sink);
   a.Poll();
@@ -82,7 +76,7 @@ TEST(ShutdownVspSavedState, RoundTripKeepsTheNegotiationAndCounters) {
   EXPECT_EQ(saved.refused, 1u);
   EXPECT_EQ(saved.bad_messages, 1u);
 
-  Sink sink_b;
+  RecordingSink sink_b;
   ShutdownVsp b(&clock, &events);
   ASSERT_TRUE(b.Restore(saved).ok());
   b.OnRestore(&sink_b);
@@ -113,7 +107,7 @@ TEST(ShutdownVspSavedState, RoundTripKeepsTheNegotiationAndCounters) {
 TEST(ShutdownVspSavedState, AChannelStillNegotiatingAsksAgainAtOnce) {
   FakeClock clock;
   EventLog events;
-  Sink sink_a, sink_b;
+  RecordingSink sink_a, sink_b;
   ShutdownVsp a(&clock, &events);
   a.OnOpen(&sink_a);
   a.Poll();  // the request is in the guest's ring, unanswered, at the save
@@ -136,7 +130,7 @@ TEST(ShutdownVspSavedState, AChannelStillNegotiatingAsksAgainAtOnce) {
 TEST(ShutdownVspSavedState, WithoutASavedSectionTheRestoredChannelNegotiatesAfresh) {
   FakeClock clock;
   EventLog events;
-  Sink sink;
+  RecordingSink sink;
   ShutdownVsp b(&clock, &events);
   b.OnRestore(&sink);  // a state file from before the shutdown section
   b.Poll();

@@ -9,20 +9,12 @@
 #include "gtest/gtest.h"
 #include "wire/vmbus.h"
 #include "worker/devices/ic/ic_negotiation.h"
+#include "worker/vmbus/testing/recording_sink.h"
 
 namespace hv::worker {
 namespace {
 
-class Sink : public PacketSink {
- public:
-  absl::Status SendInband(absl::Span<const uint8_t> p) override {
-    if (fail) return absl::UnavailableError("ring full");
-    sent.emplace_back(p.begin(), p.end());
-    return absl::OkStatus();
-  }
-  bool fail = false;
-  std::vector<std::vector<uint8_t>> sent;
-};
+using testing::RecordingSink;
 
 // The guest's answer to a negotiate request (as Linux hv_utils answers).
 std::vector<uint8_t> NegotiateAnswer(const std::vector<uint8_t>& request,
@@ -54,7 +46,7 @@ std::vector<uint8_t> ShutdownAnswer(std::vector<uint8_t> request, uint32_t statu
 struct Fixture {
   FakeClock clock;
   EventLog events;
-  Sink sink;
+  RecordingSink sink;
   ShutdownVsp vsp{&clock, &events};
 
   void OpenAndNegotiate() {
@@ -184,7 +176,7 @@ TEST(ShutdownVsp, CloseWhileWaitingEndsTheWaitWithoutAnswer) {
 TEST(ShutdownVsp, SendFailureLeavesNoRequestPending) {
   Fixture f;
   f.OpenAndNegotiate();
-  f.sink.fail = true;
+  f.sink.refuse = absl::UnavailableError("ring full");
   EXPECT_EQ(f.vsp.RequestShutdown(0, 0, "").code(), absl::StatusCode::kUnavailable);
   EXPECT_FALSE(f.vsp.Status().request_pending);
   EXPECT_EQ(f.vsp.Status().requests_sent, 0u);
