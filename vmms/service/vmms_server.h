@@ -37,6 +37,9 @@ class VmmsServer {
   void Wait();
 
   VmManager& manager() { return *manager_; }
+  // The server's store. The server holds the database file's exclusive lock
+  // while it runs, so in-process callers (tests) read it through this.
+  VmStore& store() { return *store_; }
   counters::CounterRegistry& counter_registry() { return registry_; }
   int grpc_port() const { return grpc_ports_.empty() ? 0 : grpc_ports_[0]; }
   int metrics_port() const { return metrics_ ? metrics_->port() : 0; }

@@ -150,7 +150,10 @@ JobRecord ReadJob(const SqliteStatement& s) {
 
 class SqliteVmStore : public VmStore {
  public:
-  explicit SqliteVmStore(std::unique_ptr<SqliteDb> db) : db_(std::move(db)) {}
+  // `exclusive`: the connection holds the file's exclusive lock, so only this
+  // store's own writes can change what it reads (SqliteStoreOptions).
+  SqliteVmStore(std::unique_ptr<SqliteDb> db, bool exclusive)
+      : db_(std::move(db)), exclusive_(exclusive) {}
 
   absl::StatusOr<VmRecord> CreateVm(const VmRecord& vm, const EventRecord& event) override {
     absl::MutexLock lock(&mu_);
@@ -177,13 +180,7 @@ class SqliteVmStore : public VmStore {
 
   absl::StatusOr<VmRecord> GetVm(absl::string_view id) override {
     absl::MutexLock lock(&mu_);
-    // Another connection's commit (another process on the same file) changes
-    // data_version; this connection's own writes erase their entries below.
-    ASSIGN_OR_RETURN(int64_t data_version, db_->QueryInt("PRAGMA data_version"));
-    if (data_version != cache_data_version_) {
-      vm_cache_.clear();
-      cache_data_version_ = data_version;
-    }
+    RETURN_IF_ERROR(DropCachesIfSharedFileChanged());
     if (auto it = vm_cache_.find(id); it != vm_cache_.end()) return it->second;
     absl::StatusOr<VmRecord> vm = GetVmLocked(id);
     if (vm.ok()) vm_cache_.insert_or_assign(vm->id, *vm);
@@ -297,6 +294,7 @@ class SqliteVmStore : public VmStore {
 
   absl::Status PutJob(const JobRecord& j) override {
     absl::MutexLock lock(&mu_);
+    job_finish_cache_.clear();  // whatever the outcome
     ASSIGN_OR_RETURN(auto s, db_->Prepare(
         "INSERT OR REPLACE INTO jobs (id, vm_id, job_type, description, state, percent_complete, "
         "error_code, error_description, created_ms, finished_ms, time_before_removal_s) "
@@ -332,16 +330,22 @@ class SqliteVmStore : public VmStore {
   absl::StatusOr<int64_t> LatestJobFinish(absl::string_view vm_id, uint32_t job_type,
                                           JobState state) override {
     absl::MutexLock lock(&mu_);
+    RETURN_IF_ERROR(DropCachesIfSharedFileChanged());
+    const std::string key = absl::StrCat(vm_id, "/", job_type, "/", static_cast<int>(state));
+    if (auto it = job_finish_cache_.find(key); it != job_finish_cache_.end()) return it->second;
     ASSIGN_OR_RETURN(auto s, db_->Prepare(
         "SELECT COALESCE(MAX(finished_ms), 0) FROM jobs "
         "WHERE vm_id = ?1 AND job_type = ?2 AND state = ?3"));
     s->Bind(1, vm_id).Bind(2, int64_t{job_type}).Bind(3, static_cast<int64_t>(state));
     ASSIGN_OR_RETURN(bool row, s->Step());
-    return row ? s->Int(0) : 0;
+    const int64_t latest = row ? s->Int(0) : 0;
+    job_finish_cache_.insert_or_assign(key, latest);
+    return latest;
   }
 
   absl::StatusOr<int> RemoveExpiredJobs(int64_t now_ms) override {
     absl::MutexLock lock(&mu_);
+    job_finish_cache_.clear();
     ASSIGN_OR_RETURN(auto s, db_->Prepare(
         "DELETE FROM jobs WHERE state >= 7 AND finished_ms > 0 AND "
         "finished_ms + time_before_removal_s * 1000 <= ?1"));
@@ -478,21 +482,47 @@ class SqliteVmStore : public VmStore {
     return db_->QueryInt("SELECT last_insert_rowid()");
   }
 
+  // Empties the caches below when another connection has committed since the
+  // last check. Free for an exclusive store (no other connection can);
+  // otherwise one PRAGMA data_version query.
+  absl::Status DropCachesIfSharedFileChanged() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (exclusive_) return absl::OkStatus();
+    ASSIGN_OR_RETURN(int64_t data_version, db_->QueryInt("PRAGMA data_version"));
+    if (data_version != cache_data_version_) {
+      vm_cache_.clear();
+      job_finish_cache_.clear();
+      cache_data_version_ = data_version;
+    }
+    return absl::OkStatus();
+  }
+
   absl::Mutex mu_;
   std::unique_ptr<SqliteDb> db_ ABSL_GUARDED_BY(mu_);
+  const bool exclusive_;
   // VM records as last read, by id: a GetVm (every CIM GetInstance of a VM)
   // is then a map lookup, not two queries (docs/scale/README.md finding 5).
   // CreateVm, UpdateVm and DeleteVm erase their entry; a commit by another
-  // connection empties it (PRAGMA data_version, checked by every GetVm).
+  // connection empties it (DropCachesIfSharedFileChanged).
   absl::flat_hash_map<std::string, VmRecord> vm_cache_ ABSL_GUARDED_BY(mu_);
+  // LatestJobFinish answers by "vm_id/job_type/state", emptied by every job
+  // write (PutJob, RemoveExpiredJobs) and by another connection's commit.
+  absl::flat_hash_map<std::string, int64_t> job_finish_cache_ ABSL_GUARDED_BY(mu_);
   int64_t cache_data_version_ ABSL_GUARDED_BY(mu_) = -1;
 };
+
+// The error for a file another connection has locked (SQLITE_BUSY).
+absl::Status InUse(const SqliteDb& db, const absl::Status& cause) {
+  return absl::UnavailableError(absl::StrCat(
+      "database '", db.path(), "' is in use by another connection (is another vmms running on "
+      "this state directory?): ", cause.message()));
+}
 
 // Checks an existing file before anything writes to it; migrates an empty one.
 absl::Status PrepareSchema(SqliteDb& db) {
   // quick_check reads every page; a foreign file fails here with NOTADB and a
   // damaged one reports problems. Nothing has been written yet.
   absl::StatusOr<std::string> check = db.QueryText("PRAGMA quick_check");
+  if (check.status().code() == absl::StatusCode::kUnavailable) return InUse(db, check.status());
   if (!check.ok()) {
     return absl::DataLossError(absl::StrCat("database '", db.path(),
                                             "' cannot be read as an SQLite database; refusing to "
@@ -545,8 +575,19 @@ absl::StatusOr<std::unique_ptr<VmStore>> OpenSqliteVmStore(const SqliteStoreOpti
   ASSIGN_OR_RETURN(std::unique_ptr<SqliteDb> db,
                    SqliteDb::Open(options.path, options.create_if_missing));
   RETURN_IF_ERROR(db->Exec(absl::StrCat("PRAGMA busy_timeout = ", options.busy_timeout_ms)));
+  // Before the first read, so WAL runs without a shared-memory index
+  // (https://sqlite.org/wal.html#noshm) and no lock is ever given back.
+  if (options.exclusive) RETURN_IF_ERROR(db->Exec("PRAGMA locking_mode = EXCLUSIVE"));
   RETURN_IF_ERROR(PrepareSchema(*db));
-  return std::unique_ptr<VmStore>(new SqliteVmStore(std::move(db)));
+  if (options.exclusive) {
+    // Take the write lock now, not at the first write: from here on no other
+    // connection reads or writes the file.
+    absl::Status s = db->Exec("BEGIN EXCLUSIVE");
+    if (s.code() == absl::StatusCode::kUnavailable) return InUse(*db, s);
+    RETURN_IF_ERROR(s);
+    RETURN_IF_ERROR(db->Exec("COMMIT"));
+  }
+  return std::unique_ptr<VmStore>(new SqliteVmStore(std::move(db), options.exclusive));
 }
 
 }  // namespace hv::vmms

@@ -1,5 +1,6 @@
 // SqliteVmStore: VmStore on one SQLite file. WAL journal, synchronous=FULL,
-// foreign keys on, a busy timeout, schema migrations by PRAGMA user_version.
+// foreign keys on, a busy timeout, schema migrations by PRAGMA user_version,
+// by default an exclusive lock on the file (SqliteStoreOptions::exclusive).
 // Opening checks the file first (quick_check) and refuses, without writing a
 // byte, a file that is not an SQLite database, is corrupt, or has a newer
 // schema than this build knows.
@@ -21,6 +22,15 @@ struct SqliteStoreOptions {
   bool create_if_missing = true;
   // How long a write waits for another connection's lock. Default 5 s.
   int busy_timeout_ms = 5000;
+  // This store owns the file (default true): opening takes SQLite's exclusive
+  // lock (PRAGMA locking_mode = EXCLUSIVE) and holds it until the store is
+  // destroyed, so no other process reads or writes the file meanwhile and a
+  // second opener (another vmms on the same state directory) fails with
+  // kUnavailable after `busy_timeout_ms`. Reads are then answered from the
+  // store's memory of its own writes without a query (docs/scale/README.md
+  // finding 5). False: other connections may share the file, and every
+  // cached read first checks PRAGMA data_version for their commits.
+  bool exclusive = true;
 };
 
 // The schema version this build writes (PRAGMA user_version). Older files

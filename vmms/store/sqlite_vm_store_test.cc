@@ -28,8 +28,11 @@ class StoreTest : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(dir_); }
 
-  std::unique_ptr<VmStore> Open() {
-    absl::StatusOr<std::unique_ptr<VmStore>> s = OpenSqliteVmStore({path_});
+  // `exclusive` false: the store shares the file with other connections.
+  std::unique_ptr<VmStore> Open(bool exclusive = true) {
+    SqliteStoreOptions o{path_};
+    o.exclusive = exclusive;
+    absl::StatusOr<std::unique_ptr<VmStore>> s = OpenSqliteVmStore(o);
     EXPECT_TRUE(s.ok()) << s.status();
     return s.ok() ? std::move(*s) : nullptr;
   }
@@ -55,7 +58,7 @@ class StoreTest : public ::testing::Test {
 };
 
 TEST_F(StoreTest, GetVmSeesEveryWriteOfThisStoreAndOfAnotherConnection) {
-  auto store = Open();
+  auto store = Open(/*exclusive=*/false);
   absl::StatusOr<VmRecord> a = store->CreateVm(Vm("A-1", "web1"), Ev("A-1", "method", "DefineSystem"));
   ASSERT_TRUE(a.ok()) << a.status();
   ASSERT_EQ(store->GetVm("A-1")->name, "web1");  // now read through the cache
@@ -67,7 +70,7 @@ TEST_F(StoreTest, GetVmSeesEveryWriteOfThisStoreAndOfAnotherConnection) {
   EXPECT_EQ(store->GetVm("A-1")->memory.startup_mib, 2048u);
   // A write through another connection to the same file is seen too.
   {
-    auto other = Open();
+    auto other = Open(/*exclusive=*/false);
     absl::StatusOr<VmRecord> cur = other->GetVm("A-1");
     ASSERT_TRUE(cur.ok());
     cur->name = "web3";
@@ -110,8 +113,8 @@ TEST_F(StoreTest, DuplicateNameIsRefusedCaseInsensitively) {
 }
 
 TEST_F(StoreTest, StaleVersionUpdateIsAbortedAndChangesNothing) {
-  auto first = Open();
-  auto second = Open();  // another connection, as after a restart
+  auto first = Open(/*exclusive=*/false);
+  auto second = Open(/*exclusive=*/false);  // another connection, as after a restart
   ASSERT_TRUE(first->CreateVm(Vm("A-1", "web1"), Ev("A-1", "method", "x")).ok());
   VmRecord a = *first->GetVm("A-1");
   VmRecord b = *second->GetVm("A-1");
@@ -303,6 +306,54 @@ TEST_F(StoreTest, LatestJobFinishIsPerVmTypeAndState) {
   EXPECT_EQ(*store->LatestJobFinish("B-2", 2, kDone), 9500);
   EXPECT_EQ(*store->LatestJobFinish("B-2", 3, kDone), 0);
   EXPECT_EQ(*store->LatestJobFinish("C-3", 2, kDone), 0);
+}
+
+TEST_F(StoreTest, LatestJobFinishSeesLaterJobWritesOfEitherConnection) {
+  for (bool exclusive : {true, false}) {
+    SCOPED_TRACE(exclusive ? "exclusive" : "shared");
+    fs::remove(path_);
+    fs::remove(path_ + "-wal");
+    auto store = Open(exclusive);
+    const auto kDone = JobState::kCompleted;
+    ASSERT_TRUE(store->PutJob({"J-1", "A-1", 2, "Starting", kDone, 100, 0, "", 1000, 2000, 1}).ok());
+    EXPECT_EQ(*store->LatestJobFinish("A-1", 2, kDone), 2000);  // now answered from memory
+    ASSERT_TRUE(store->PutJob({"J-2", "A-1", 2, "Starting", kDone, 100, 0, "", 3000, 4000, 1}).ok());
+    EXPECT_EQ(*store->LatestJobFinish("A-1", 2, kDone), 4000) << "a job write left the cached answer";
+    // Both jobs expire (1 s after they finished): the next answer is 0.
+    EXPECT_EQ(*store->RemoveExpiredJobs(10000), 2);
+    EXPECT_EQ(*store->LatestJobFinish("A-1", 2, kDone), 0) << "expired jobs were still counted";
+    if (!exclusive) {
+      auto other = Open(/*exclusive=*/false);
+      ASSERT_TRUE(other->PutJob({"J-3", "A-1", 2, "Starting", kDone, 100, 0, "", 5000, 6000, 1}).ok());
+      EXPECT_EQ(*store->LatestJobFinish("A-1", 2, kDone), 6000) << "another connection's job was missed";
+    }
+  }
+}
+
+TEST_F(StoreTest, AnExclusiveStoreLocksOutEveryOtherConnectionUntilItCloses) {
+  auto store = Open();
+  ASSERT_TRUE(store->CreateVm(Vm("A-1", "web1"), Ev("A-1", "method", "DefineSystem")).ok());
+  // A second store (another vmms on the same state directory) is refused,
+  // after its busy timeout, naming the file.
+  SqliteStoreOptions o{path_};
+  o.busy_timeout_ms = 50;
+  absl::StatusOr<std::unique_ptr<VmStore>> second = OpenSqliteVmStore(o);
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), absl::StatusCode::kUnavailable) << second.status();
+  EXPECT_NE(second.status().message().find(path_), std::string::npos) << second.status();
+  EXPECT_NE(second.status().message().find("in use"), std::string::npos) << second.status();
+  o.exclusive = false;
+  EXPECT_EQ(OpenSqliteVmStore(o).status().code(), absl::StatusCode::kUnavailable);
+  // Nor can any other program read it meanwhile.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  EXPECT_EQ(sqlite3_exec(db, "SELECT count(*) FROM vms", nullptr, nullptr, nullptr), SQLITE_BUSY);
+  sqlite3_close(db);
+  // The refused opens changed nothing, and once the owner closes the file
+  // the next store opens it and finds the VM.
+  EXPECT_EQ(store->GetVm("A-1")->name, "web1");
+  store.reset();
+  EXPECT_EQ(Open()->GetVm("A-1")->name, "web1");
 }
 
 TEST_F(StoreTest, SchemaVersion2GainsTheJobsByVmIndex) {

@@ -206,9 +206,7 @@ TEST_F(VmmsDmTest, KilledWorkerIsNoticedWithinOneSecond) {
   ASSERT_TRUE(s.ok()) << s.status();
   server_ = std::move(*s);
   VmRecord vm = DefineAndStart("victim", 256, 128, 512);
-  absl::StatusOr<std::unique_ptr<VmStore>> store = OpenSqliteVmStore({(dir_ / "vmms.db").string()});
-  ASSERT_TRUE(store.ok());
-  std::vector<WorkerRecord> workers = *(*store)->ListWorkers();
+  std::vector<WorkerRecord> workers = *server_->store().ListWorkers();
   ASSERT_EQ(workers.size(), 1u);
   auto t0 = std::chrono::steady_clock::now();
   ASSERT_EQ(kill(workers[0].pid, SIGKILL), 0);
@@ -225,7 +223,7 @@ TEST_F(VmmsDmTest, KilledWorkerIsNoticedWithinOneSecond) {
               std::chrono::duration<double, std::milli>(latency).count());
   EXPECT_EQ(server_->manager().GetVm(vm.id)->record.health, HealthState::kCriticalFailure);
   bool logged = false;
-  std::vector<EventRecord> events = *(*store)->ListEvents(vm.id, 0, 1000);
+  std::vector<EventRecord> events = *server_->store().ListEvents(vm.id, 0, 1000);
   for (const EventRecord& e : events) logged |= e.kind == "worker-exit";
   EXPECT_TRUE(logged);
 }
