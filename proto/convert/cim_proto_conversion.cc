@@ -132,26 +132,24 @@ absl::StatusOr<Scalar> ScalarFromProto(CimType type, const pb::CimScalar& s, int
   return mismatch("this element");
 }
 
-pb::CimScalar ScalarToProto(CimType type, const Scalar& s) {
-  pb::CimScalar out;
+void ScalarToProto(CimType type, const Scalar& s, pb::CimScalar* out) {
   if (hv::cim::IsUnsignedInt(type)) {
-    out.set_unsigned_value(std::get<uint64_t>(s));
+    out->set_unsigned_value(std::get<uint64_t>(s));
   } else if (hv::cim::IsSignedInt(type)) {
-    out.set_signed_value(std::get<int64_t>(s));
+    out->set_signed_value(std::get<int64_t>(s));
   } else if (hv::cim::IsReal(type)) {
-    out.set_real_value(std::get<double>(s));
+    out->set_real_value(std::get<double>(s));
   } else if (type == CimType::kBoolean) {
-    out.set_boolean_value(std::get<bool>(s));
+    out->set_boolean_value(std::get<bool>(s));
   } else if (type == CimType::kChar16) {
-    out.set_char16_value(static_cast<uint32_t>(std::get<uint64_t>(s)));
+    out->set_char16_value(static_cast<uint32_t>(std::get<uint64_t>(s)));
   } else if (type == CimType::kDatetime) {
-    out.set_datetime_value(std::get<hv::cim::DateTime>(s).text());
+    out->set_datetime_value(std::get<hv::cim::DateTime>(s).text());
   } else if (type == CimType::kReference) {
-    *out.mutable_reference_value() = PathToProto(*std::get<std::shared_ptr<const hv::cim::ObjectPath>>(s));
+    PathToProto(*std::get<std::shared_ptr<const hv::cim::ObjectPath>>(s), out->mutable_reference_value());
   } else {
-    out.set_string_value(std::get<std::string>(s));
+    out->set_string_value(std::get<std::string>(s));
   }
-  return out;
 }
 
 void QualifiersToProto(const hv::cim::QualifierList& quals,
@@ -159,7 +157,7 @@ void QualifiersToProto(const hv::cim::QualifierList& quals,
   for (const hv::cim::Qualifier& q : quals.items()) {
     pb::Qualifier* pq = out->Add();
     pq->set_name(q.name);
-    *pq->mutable_value() = ValueToProto(q.value);
+    ValueToProto(q.value, pq->mutable_value());
     pq->set_overridable(!q.flavors.disable_override);
     pq->set_to_subclass(!q.flavors.restricted);
     pq->set_translatable(q.flavors.translatable);
@@ -198,20 +196,25 @@ absl::StatusOr<Value> ValueFromProto(const pb::CimValue& v, int depth) {
   return Value::Array(*type, std::move(elems));
 }
 
-pb::CimValue ValueToProto(const Value& v) {
-  pb::CimValue out;
-  out.set_type(ToWire(v.type()));
-  out.set_is_array(v.is_array());
+void ValueToProto(const Value& v, pb::CimValue* out) {
+  out->set_type(ToWire(v.type()));
+  out->set_is_array(v.is_array());
   if (v.is_null()) {
-    out.set_null_array(v.is_array());
-    return out;
+    out->set_null_array(v.is_array());
+    return;
   }
   if (v.is_array()) {
-    for (const Scalar& s : v.array()) *out.add_elements() = ScalarToProto(v.type(), s);
+    out->mutable_elements()->Reserve(static_cast<int>(v.array().size()));
+    for (const Scalar& e : v.array()) ScalarToProto(v.type(), e, out->add_elements());
   } else {
-    *out.add_elements() = ScalarToProto(v.type(), v.scalar());
-    if (v.type() == CimType::kReference) out.set_ref_class(v.AsReference().class_name);
+    ScalarToProto(v.type(), v.scalar(), out->add_elements());
+    if (v.type() == CimType::kReference) out->set_ref_class(v.AsReference().class_name);
   }
+}
+
+pb::CimValue ValueToProto(const Value& v) {
+  pb::CimValue out;
+  ValueToProto(v, &out);
   return out;
 }
 
@@ -237,16 +240,20 @@ absl::StatusOr<hv::cim::ObjectPath> PathFromProto(const pb::ObjectPath& p, int d
   return out;
 }
 
+void PathToProto(const hv::cim::ObjectPath& p, pb::ObjectPath* out) {
+  out->set_host(p.host);
+  out->set_namespace_(p.name_space);
+  out->set_class_name(p.class_name);
+  for (const auto& k : p.keys) {
+    pb::KeyBinding* kb = out->add_keys();
+    kb->set_name(k.name);
+    ValueToProto(k.value, kb->mutable_value());
+  }
+}
+
 pb::ObjectPath PathToProto(const hv::cim::ObjectPath& p) {
   pb::ObjectPath out;
-  out.set_host(p.host);
-  out.set_namespace_(p.name_space);
-  out.set_class_name(p.class_name);
-  for (const auto& k : p.keys) {
-    pb::KeyBinding* kb = out.add_keys();
-    kb->set_name(k.name);
-    *kb->mutable_value() = ValueToProto(k.value);
-  }
+  PathToProto(p, &out);
   return out;
 }
 
@@ -265,31 +272,36 @@ absl::StatusOr<hv::cim::Instance> InstanceFromProto(const pb::CimInstance& i, in
   return out;
 }
 
+void InstanceToProto(const hv::cim::Instance& i, const hv::cim::ObjectPath* path,
+                     pb::CimInstance* out) {
+  out->set_class_name(i.class_name());
+  if (path != nullptr) PathToProto(*path, out->mutable_path());
+  out->mutable_properties()->Reserve(static_cast<int>(i.properties().size()));
+  for (const hv::cim::PropertyValue& pv : i.properties()) {
+    pb::Property* p = out->add_properties();
+    p->set_name(pv.name);
+    ValueToProto(pv.value, p->mutable_value());
+  }
+}
+
 pb::CimInstance InstanceToProto(const hv::cim::Instance& i, const hv::cim::ObjectPath* path) {
   pb::CimInstance out;
-  out.set_class_name(i.class_name());
-  if (path != nullptr) *out.mutable_path() = PathToProto(*path);
-  for (const hv::cim::PropertyValue& pv : i.properties()) {
-    pb::Property* p = out.add_properties();
-    p->set_name(pv.name);
-    *p->mutable_value() = ValueToProto(pv.value);
-  }
+  InstanceToProto(i, path, &out);
   return out;
 }
 
-pb::CimClass ClassToProto(const hv::cim::Class& c, absl::string_view name_space,
-                          bool include_class_origin) {
-  pb::CimClass out;
-  out.set_name(c.name());
-  out.set_superclass(c.superclass());
-  out.set_namespace_(std::string(name_space));
-  QualifiersToProto(c.qualifiers(), out.mutable_qualifiers());
+void ClassToProto(const hv::cim::Class& c, absl::string_view name_space, bool include_class_origin,
+                  pb::CimClass* out) {
+  out->set_name(c.name());
+  out->set_superclass(c.superclass());
+  out->set_namespace_(std::string(name_space));
+  QualifiersToProto(c.qualifiers(), out->mutable_qualifiers());
   for (const hv::cim::Property& p : c.properties()) {
-    pb::Property* pp = out.add_properties();
+    pb::Property* pp = out->add_properties();
     pp->set_name(p.name);
-    *pp->mutable_value() = ValueToProto(p.default_value.is_null()
-                                            ? Value::Null(p.type.type, p.type.is_array)
-                                            : p.default_value);
+    ValueToProto(p.default_value.is_null() ? Value::Null(p.type.type, p.type.is_array)
+                                           : p.default_value,
+                 pp->mutable_value());
     pp->mutable_value()->set_type(ToWire(p.type.type));
     pp->mutable_value()->set_is_array(p.type.is_array);
     pp->mutable_value()->set_ref_class(p.type.ref_class);
@@ -299,7 +311,7 @@ pb::CimClass ClassToProto(const hv::cim::Class& c, absl::string_view name_space,
     pp->set_array_size(p.type.array_size.value_or(0));
   }
   for (const hv::cim::Method& m : c.methods()) {
-    pb::Method* pm = out.add_methods();
+    pb::Method* pm = out->add_methods();
     pm->set_name(m.name);
     pm->set_return_type(ToWire(m.return_type.type));
     QualifiersToProto(m.qualifiers, pm->mutable_qualifiers());
@@ -315,6 +327,12 @@ pb::CimClass ClassToProto(const hv::cim::Class& c, absl::string_view name_space,
       QualifiersToProto(p.qualifiers, pp->mutable_qualifiers());
     }
   }
+}
+
+pb::CimClass ClassToProto(const hv::cim::Class& c, absl::string_view name_space,
+                          bool include_class_origin) {
+  pb::CimClass out;
+  ClassToProto(c, name_space, include_class_origin, &out);
   return out;
 }
 

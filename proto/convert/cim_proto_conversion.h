@@ -22,6 +22,15 @@ absl::StatusOr<hv::cim::Instance> InstanceFromProto(const hv::cim::v1::CimInstan
                                                     int depth = 0);
 hv::cim::v1::CimInstance InstanceToProto(const hv::cim::Instance& i,
                                          const hv::cim::ObjectPath* path);
+// The same conversions into a message the caller owns (empty, or its fields
+// are appended to), so a message on a protobuf arena gets its parts from that
+// arena (vmms's GetInstance response, docs/scale/README.md finding 5).
+void ValueToProto(const hv::cim::Value& v, hv::cim::v1::CimValue* out);
+void PathToProto(const hv::cim::ObjectPath& p, hv::cim::v1::ObjectPath* out);
+void InstanceToProto(const hv::cim::Instance& i, const hv::cim::ObjectPath* path,
+                     hv::cim::v1::CimInstance* out);
+void ClassToProto(const hv::cim::Class& c, absl::string_view name_space, bool include_class_origin,
+                  hv::cim::v1::CimClass* out);
 hv::cim::v1::CimClass ClassToProto(const hv::cim::Class& c, absl::string_view name_space,
                                    bool include_class_origin);
 // The class as declared (local features only): properties, methods and

@@ -106,7 +106,7 @@ grpc::ServerUnaryReactor* CimService::GetClass(grpc::CallbackServerContext* ctx,
     ASSIGN_OR_RETURN(hv::cim::Class c,
                      objects_->GetClass(cc, req->class_name(), req->local_only(),
                                         ListOf(req->has_property_list(), req->property_list())));
-    *resp = ClassToProto(c, cc.name_space, true);
+    ClassToProto(c, cc.name_space, true, resp);  // in place: resp is on the call's arena
     return absl::OkStatus();
   }();
   return FinishUnary(ctx, s);
@@ -146,7 +146,7 @@ grpc::ServerUnaryReactor* CimService::GetInstance(grpc::CallbackServerContext* c
     ASSIGN_OR_RETURN(cim::ServedInstance si,
                      objects_->GetInstance(cc, path, ListOf(req->has_property_list(),
                                                             req->property_list())));
-    *resp = InstanceToProto(si.instance, &si.path);
+    InstanceToProto(si.instance, &si.path, resp);  // in place: resp is on the call's arena
     return absl::OkStatus();
   }();
   return FinishUnary(ctx, s);

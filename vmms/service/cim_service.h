@@ -15,6 +15,7 @@
 
 #include <cstddef>
 
+#include "common/grpc/arena_message_allocator.h"
 #include "hv/cim/v1/cim.grpc.pb.h"
 #include "vmms/cim/object_manager.h"
 
@@ -37,7 +38,10 @@ class CimService final : public CimServiceBase {
  public:
   // `objects` must outlive the service.
   explicit CimService(cim::ObjectManager* objects, CimServiceLimits limits = {})
-      : objects_(objects), limits_(limits) {}
+      : objects_(objects), limits_(limits) {
+    SetMessageAllocatorFor_GetInstance(&get_instance_messages_);
+    SetMessageAllocatorFor_GetClass(&get_class_messages_);
+  }
 
   grpc::ServerUnaryReactor* GetClass(grpc::CallbackServerContext* ctx,
                                      const hv::cim::v1::GetClassRequest* req,
@@ -66,6 +70,10 @@ class CimService final : public CimServiceBase {
  private:
   cim::ObjectManager* const objects_;
   const CimServiceLimits limits_;
+  // The unary callback methods build their replies on a per-call arena.
+  ArenaMessageAllocator<hv::cim::v1::GetInstanceRequest, hv::cim::v1::CimInstance>
+      get_instance_messages_;
+  ArenaMessageAllocator<hv::cim::v1::GetClassRequest, hv::cim::v1::CimClass> get_class_messages_;
 };
 
 }  // namespace hv::vmms
