@@ -15,12 +15,9 @@ namespace {
 
 namespace pb = ::hv::worker::v1;
 
-using testing::FakePort;
 using testing::kClass;
 using testing::kInstance;
 using testing::kRamBase;
-using testing::kRamBytes;
-using testing::RecordingDevice;
 
 constexpr uint32_t kPages = 8, kDownstream = 4, kGpadl = 0x1000;
 
@@ -72,15 +69,15 @@ Ring GuestRing(GuestRam* ram, uint32_t first) {
 
 class VmbusServerSavedStateTest : public ::testing::Test {
  protected:
-  VmbusServerSavedStateTest() : ram_(kRamBase, kRamBytes) {}
+  VmbusServerSavedStateTest() : ram_(kRamBase, testing::kRamBytes) {}
   BufferGuestRam ram_;
-  FakePort port_;
+  testing::FakePort port_;
   EventLog events_;
   FakeClock clock_;
 };
 
 TEST_F(VmbusServerSavedStateTest, RestoredServerContinuesTheOpenChannel) {
-  RecordingDevice dev_a, dev_b;
+  testing::RecordingDevice dev_a, dev_b;
   pb::VmbusServerState saved;
   {
     VmbusServer a(&ram_, &port_, &events_, &clock_);
@@ -120,7 +117,7 @@ TEST_F(VmbusServerSavedStateTest, RestoredServerContinuesTheOpenChannel) {
 }
 
 TEST_F(VmbusServerSavedStateTest, RefusesInconsistentSavedStatesNamingTheField) {
-  RecordingDevice dev_a;
+  testing::RecordingDevice dev_a;
   pb::VmbusServerState good;
   {
     VmbusServer a(&ram_, &port_, &events_, &clock_);
@@ -149,7 +146,7 @@ TEST_F(VmbusServerSavedStateTest, RefusesInconsistentSavedStatesNamingTheField) 
   for (const Case& c : cases) {
     pb::VmbusServerState bad = good;
     c.mutate(bad);
-    RecordingDevice dev;
+    testing::RecordingDevice dev;
     VmbusServer b(&ram_, &port_, &events_, &clock_);
     const uint32_t relid = *b.AddDevice(kClass, kInstance, &dev);
     absl::Status s = b.Restore(bad);

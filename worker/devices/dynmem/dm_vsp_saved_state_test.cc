@@ -16,16 +16,10 @@ namespace {
 
 namespace pb = ::hv::worker::v1;
 
-using testing::BalloonResponse;
-using testing::Caps;
 using testing::FakeMemory;
-using testing::FakeSink;
-using testing::HotAddResponse;
 using testing::kBlock;
 using testing::kMaximum;
 using testing::kStartup;
-using testing::StatusReport;
-using testing::VersionRequest;
 
 class DmVspSavedStateTest : public ::testing::Test {
  protected:
@@ -42,21 +36,21 @@ class DmVspSavedStateTest : public ::testing::Test {
     auto feed = [&](const std::vector<uint8_t>& m) {
       ASSERT_TRUE(vsp.OnPacket(VM_PKT_DATA_INBAND, m).ok());
     };
-    feed(VersionRequest(DYNMEM_PROTOCOL_VERSION_3, false));
-    feed(Caps(/*balloon=*/true, /*hot_add=*/true, /*align=*/7));
+    feed(testing::VersionRequest(DYNMEM_PROTOCOL_VERSION_3, false));
+    feed(testing::Caps(/*balloon=*/true, /*hot_add=*/true, /*align=*/7));
     clock_.Advance(absl::Seconds(1));
     ASSERT_TRUE(vsp.SetTargetPages(kStartup + kBlock).ok());
     vsp.Poll();
     ASSERT_EQ(sink_.LastType(), DM_MEM_HOT_ADD_REQUEST);
-    feed(HotAddResponse(kBlock, 1));
+    feed(testing::HotAddResponse(kBlock, 1));
     ASSERT_TRUE(vsp.SetTargetPages(kStartup + kBlock - 16384).ok());
     vsp.Poll();
     ASSERT_EQ(sink_.LastType(), DM_BALLOON_REQUEST);
     std::vector<PageRange> ranges;
     for (uint64_t i = 0; i < 32; ++i) ranges.push_back({0x10000 + 512 * i, 512});
-    feed(BalloonResponse(false, ranges));
+    feed(testing::BalloonResponse(false, ranges));
     for (int i = 0; i < 3; ++i) {
-      feed(StatusReport(65536));
+      feed(testing::StatusReport(65536));
       clock_.Advance(absl::Seconds(1));
     }
     ASSERT_TRUE(vsp.SetTargetPages(kStartup + kBlock - 16384 - 4096).ok());
@@ -67,7 +61,7 @@ class DmVspSavedStateTest : public ::testing::Test {
   FakeClock clock_;
   EventLog events_;
   FakeMemory memory_;
-  FakeSink sink_;
+  testing::FakeSink sink_;
 };
 
 TEST_F(DmVspSavedStateTest, RestoredVspContinuesBalloonHotAddAndTheTransactionInFlight) {
@@ -77,7 +71,7 @@ TEST_F(DmVspSavedStateTest, RestoredVspContinuesBalloonHotAddAndTheTransactionIn
   const pb::DynamicMemoryVspState saved = a->Save();
 
   FakeMemory memory_b;
-  FakeSink sink_b;
+  testing::FakeSink sink_b;
   std::unique_ptr<DmVsp> b = Make(&memory_b);
   ASSERT_TRUE(b->Restore(saved).ok()) << b->Restore(saved);
   b->OnRestore(&sink_b);
@@ -96,10 +90,11 @@ TEST_F(DmVspSavedStateTest, RestoredVspContinuesBalloonHotAddAndTheTransactionIn
   EXPECT_EQ(b->Save().SerializeAsString(), saved.SerializeAsString()) << "round trip";
 
   // The guest answers the balloon request sent before the save.
-  ASSERT_TRUE(b->OnPacket(VM_PKT_DATA_INBAND, BalloonResponse(false, {{0x20000, 4096}})).ok());
+  ASSERT_TRUE(
+      b->OnPacket(VM_PKT_DATA_INBAND, testing::BalloonResponse(false, {{0x20000, 4096}})).ok());
   EXPECT_EQ(b->Status().ballooned_pages, 16384u + 4096);
   ASSERT_EQ(memory_b.released.size(), 1u);
-  ASSERT_TRUE(b->OnPacket(VM_PKT_DATA_INBAND, StatusReport(65536)).ok());
+  ASSERT_TRUE(b->OnPacket(VM_PKT_DATA_INBAND, testing::StatusReport(65536)).ok());
   EXPECT_EQ(b->Status().status_reports, 4u);
   // Growing again unballoons the pages ballooned before the save first.
   ASSERT_TRUE(b->SetTargetPages(kStartup + kBlock).ok());
