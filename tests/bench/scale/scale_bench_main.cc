@@ -3,8 +3,8 @@
 // run.sh for the full run that writes docs/scale/.
 //
 //   HV_BINARY_DIR=<build> scale_bench [--levels=10,100,200,300,400,500]
-//       [--concurrency=4] [--probe_runs=20] [--calls=300] [--enumerate_calls=20]
-//       [--scrapes=10] [--observe_s=10] [--startup_mib=32] [--minimum_mib=32]
+//       [--concurrency=4] [--probe_runs=20] [--calls=3000] [--enumerate_calls=20]
+//       [--scrapes=50] [--observe_s=10] [--startup_mib=32] [--minimum_mib=32]
 //       [--maximum_mib=256] [--budget_mib=0] [--markdown=FILE] [--data=FILE]
 #include <cstdio>
 #include <fstream>
@@ -66,7 +66,7 @@ int main(int argc, char** argv) {
   if (!ok) {
     std::fprintf(stderr,
                  "usage: HV_BINARY_DIR=<build> %s [--levels=10,100,500] [--concurrency=4] [--probe_runs=20]\n"
-                 "  [--calls=300] [--enumerate_calls=20] [--scrapes=10] [--observe_s=10] [--startup_mib=32]\n"
+                 "  [--calls=3000] [--enumerate_calls=20] [--scrapes=50] [--observe_s=10] [--startup_mib=32]\n"
                  "  [--minimum_mib=32] [--maximum_mib=256] [--budget_mib=0] [--markdown=FILE] [--data=FILE]\n",
                  argv[0]);
     return 2;
